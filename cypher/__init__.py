@@ -1,0 +1,1 @@
+"""Named Cypher statements, one per ``.cypher`` file; see ``theorygraph.cypherlib``."""

@@ -1,0 +1,201 @@
+"""The embedded backend: one review as a networkx ``MultiDiGraph``, no server needed.
+
+Nodes are keyed by id and carry ``type`` (a schema label), ``seq`` (their place in
+the file) and the model's own fields. References between objects are edges of the
+schema's relationship types, never duplicated as properties, so a graph read back
+into a document is the document that went in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ..errors import SourceError
+from ..model import NODE_SECTIONS, ReviewInfo, TheoryDocument
+from ..results import MechanismEvidence
+from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
+
+__all__ = ["GRAPH_FORMAT_KEY", "MemoryBackend", "document_to_graph", "graph_to_document"]
+
+#: top-level key of a saved graph file, with its format version as value
+GRAPH_FORMAT_KEY = "theorygraph-graph"
+GRAPH_FORMAT_VERSION = 1
+
+_LIST_REFS = ("contexts", "mechanisms", "outcomes", "theories", "leads_to")
+_CMOC_EDGE = {
+    "contexts": "HAS_CONTEXT",
+    "mechanisms": "HAS_MECHANISM",
+    "outcomes": "HAS_OUTCOME",
+    "leads_to": "LEADS_TO",
+}
+
+
+def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
+    """Build the graph of a (validated) document."""
+    graph = nx.MultiDiGraph(review=document.review.model_dump(mode="json", exclude_defaults=True))
+    for section in NODE_SECTIONS:
+        skip = set(REFERENCE_FIELDS.get(section, {}))
+        for seq, obj in enumerate(getattr(document, section)):
+            props = obj.model_dump(mode="json", exclude_defaults=True, exclude=skip | {"id"})
+            graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
+    for theory in document.theories:
+        if theory.refines:
+            graph.add_edge(theory.id, theory.refines, key="REFINES", type="REFINES")
+    for cmoc in document.cmocs:
+        for fld, rel in _CMOC_EDGE.items():
+            for position, target in enumerate(getattr(cmoc, fld)):
+                graph.add_edge(cmoc.id, target, key=rel, type=rel, position=position)
+        for position, theory_id in enumerate(cmoc.theories):
+            graph.add_edge(theory_id, cmoc.id, key="INCLUDES", type="INCLUDES", position=position)
+    for extract in document.extracts:
+        graph.add_edge(extract.id, extract.study, key="FROM_STUDY", type="FROM_STUDY")
+        link = extract.link
+        graph.add_edge(
+            extract.id,
+            extract.cmoc,
+            key="EVIDENCES",
+            type="EVIDENCES",
+            link_from=link.source if link else None,
+            link_to=link.target if link else None,
+        )
+    return graph
+
+
+def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
+    """Read a graph back into a document, in the original order."""
+    by_section: dict[str, list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
+    for node, attrs in graph.nodes(data=True):
+        section = SECTION_OF_LABEL[attrs["type"]]
+        props = {k: v for k, v in attrs.items() if k not in ("type", "seq")}
+        by_section[section].append((attrs["seq"], node, props))
+
+    def targets(node: str, rel: str) -> list[str]:
+        edges = [
+            (d.get("position", 0), v)
+            for _, v, k, d in graph.out_edges(node, keys=True, data=True)
+            if k == rel
+        ]
+        return [v for _, v in sorted(edges)]
+
+    included: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for u, v, k, d in graph.edges(keys=True, data=True):
+        if k == "INCLUDES":
+            included[v].append((d.get("position", 0), u))
+
+    data: dict[str, Any] = {"review": graph.graph["review"]}
+    for section in NODE_SECTIONS:
+        items = []
+        for _, node, props in sorted(by_section.get(section, []), key=lambda t: t[0]):
+            item = {"id": node, **props}
+            if section == "theories":
+                refines = targets(node, "REFINES")
+                if refines:
+                    item["refines"] = refines[0]
+            elif section == "cmocs":
+                for fld, rel in _CMOC_EDGE.items():
+                    item[fld] = targets(node, rel)
+                item["theories"] = [t for _, t in sorted(included.get(node, []))]
+            elif section == "extracts":
+                item["study"] = targets(node, "FROM_STUDY")[0]
+                edge = graph.get_edge_data(node, targets(node, "EVIDENCES")[0], key="EVIDENCES")
+                item["cmoc"] = targets(node, "EVIDENCES")[0]
+                if edge.get("link_from") is not None:
+                    item["link"] = {"from": edge["link_from"], "to": edge["link_to"]}
+            items.append(item)
+        data[section] = items
+    return TheoryDocument.model_validate(data)
+
+
+class MemoryBackend:
+    """A review held in memory as a networkx graph."""
+
+    kind = "embedded"
+
+    def __init__(self, graph: nx.MultiDiGraph) -> None:
+        self.graph = graph
+
+    @classmethod
+    def from_document(cls, document: TheoryDocument) -> MemoryBackend:
+        return cls(document_to_graph(document))
+
+    # -- saving and loading one file ---------------------------------------------------
+    def save(self, path: Path) -> None:
+        from ..theoryfile import atomic_write_text
+
+        data = nx.node_link_data(self.graph, edges="links")
+        payload = {GRAPH_FORMAT_KEY: GRAPH_FORMAT_VERSION, "graph": data}
+        atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: Path, payload: dict[str, Any] | None = None) -> MemoryBackend:
+        if payload is None:
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        version = payload.get(GRAPH_FORMAT_KEY)
+        if version != GRAPH_FORMAT_VERSION:
+            raise SourceError(
+                f"{path}: graph file format {version!r} is not supported; "
+                f"this theorygraph reads version {GRAPH_FORMAT_VERSION}"
+            )
+        try:
+            graph = nx.node_link_graph(
+                payload["graph"], directed=True, multigraph=True, edges="links"
+            )
+        except (KeyError, TypeError, nx.NetworkXError) as exc:
+            raise SourceError(f"{path}: not a theorygraph graph file ({exc})") from exc
+        return cls(graph)
+
+    # -- the protocol ------------------------------------------------------------------
+    def review(self) -> ReviewInfo:
+        return ReviewInfo.model_validate(self.graph.graph["review"])
+
+    def document(self) -> TheoryDocument:
+        return graph_to_document(self.graph)
+
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(LABEL_OF_SECTION.values(), 0)
+        for _, label in self.graph.nodes(data="type"):
+            out[label] += 1
+        return out
+
+    def nodes_of(self, label: str) -> list[str]:
+        """Ids of every node with ``label``, in file order."""
+        found = [(d["seq"], n) for n, d in self.graph.nodes(data=True) if d["type"] == label]
+        return [n for _, n in sorted(found)]
+
+    def mechanism_evidence(self) -> list[MechanismEvidence]:
+        graph = self.graph
+        stances: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        studies: dict[str, set[str]] = defaultdict(set)
+        for extract in self.nodes_of("Extract"):
+            study = next(v for _, v, k in graph.out_edges(extract, keys=True) if k == "FROM_STUDY")
+            for _, cmoc, key, data in graph.out_edges(extract, keys=True, data=True):
+                if key != "EVIDENCES":
+                    continue
+                link = {data.get("link_from"), data.get("link_to")}
+                for _, mech, k in graph.out_edges(cmoc, keys=True):
+                    if k == "HAS_MECHANISM" and (data.get("link_from") is None or mech in link):
+                        stances[mech][graph.nodes[extract]["stance"]] += 1
+                        studies[mech].add(study)
+        rows = []
+        for mech in self.nodes_of("Mechanism"):
+            s = stances.get(mech, {})
+            rows.append(
+                MechanismEvidence(
+                    id=mech,
+                    label=graph.nodes[mech]["label"],
+                    extracts=sum(s.values()),
+                    studies=len(studies.get(mech, ())),
+                    supports=s.get("supports", 0),
+                    refutes=s.get("refutes", 0),
+                    refines=s.get("refines", 0),
+                )
+            )
+        return rows
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,312 @@
+"""The programme-theory model: pydantic classes for every object a realist review holds.
+
+A :class:`TheoryDocument` is one review: its metadata (:class:`ReviewInfo`), its
+programme theories, the contexts, mechanisms and outcomes, the CMOCs that tie them
+together, the studies and the evidence extracts taken from them. Objects refer to one
+another by id; :mod:`theorygraph.validate` checks that every reference resolves.
+
+>>> m = Mechanism(id="m-trust", label="Building trust")
+>>> m.model_dump(exclude_defaults=True)
+{'id': 'm-trust', 'label': 'Building trust'}
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+__all__ = [
+    "CMOC",
+    "FORMAT_VERSION",
+    "ID_PATTERN",
+    "ID_RULE",
+    "NODE_SECTIONS",
+    "Context",
+    "ContextKind",
+    "Extract",
+    "ExtractKind",
+    "Judgement",
+    "Link",
+    "Mechanism",
+    "Outcome",
+    "OutcomeLevel",
+    "ProgrammeTheory",
+    "ReviewInfo",
+    "Sector",
+    "Stance",
+    "Study",
+    "StudyDesign",
+    "TheoryDocument",
+    "TheoryStatus",
+]
+
+#: The value of the ``theorygraph`` key that every theory file carries.
+FORMAT_VERSION = 1
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,79}$"
+ID_RULE = (
+    "ids use lowercase letters, digits, '-', '_' and '.', start with a letter or digit "
+    "and have at most 80 characters, e.g. 'm-trust' or 'study-07'"
+)
+_ID_RE = re.compile(ID_PATTERN)
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=ID_PATTERN),
+    Field(description="A stable, human-readable id, unique within the review. " + ID_RULE),
+]
+Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def is_valid_id(value: object) -> bool:
+    return isinstance(value, str) and bool(_ID_RE.match(value))
+
+
+class _Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=False)
+
+
+class TheoryStatus(str, Enum):
+    """Where a programme theory stands in the review."""
+
+    draft = "draft"
+    initial = "initial"
+    refined = "refined"
+    final = "final"
+
+
+class ContextKind(str, Enum):
+    organisational = "organisational"
+    relational = "relational"
+    policy = "policy"
+    individual = "individual"
+    other = "other"
+
+
+class OutcomeLevel(str, Enum):
+    proximal = "proximal"
+    intermediate = "intermediate"
+    distal = "distal"
+
+
+class Stance(str, Enum):
+    """How an extract bears on the CMOC or link it targets."""
+
+    supports = "supports"
+    refutes = "refutes"
+    refines = "refines"
+
+
+class Judgement(str, Enum):
+    """A reviewer's judgement of an extract's relevance or rigour."""
+
+    high = "high"
+    moderate = "moderate"
+    low = "low"
+
+
+class ExtractKind(str, Enum):
+    quote = "quote"
+    paraphrase = "paraphrase"
+
+
+class StudyDesign(str, Enum):
+    qualitative = "qualitative"
+    quantitative = "quantitative"
+    mixed_methods = "mixed-methods"
+    case_study = "case-study"
+    evaluation = "evaluation"
+    review = "review"
+    policy_document = "policy-document"
+    commentary = "commentary"
+    other = "other"
+
+
+class Sector(str, Enum):
+    health = "health"
+    social_care = "social-care"
+    health_and_social_care = "health-and-social-care"
+    other = "other"
+
+
+class ReviewInfo(_Base):
+    """The review or evaluation project the theory belongs to."""
+
+    id: Id
+    title: Text
+    question: str | None = None
+    description: str | None = None
+    team: list[str] = Field(default_factory=list)
+    stakeholders: str | None = Field(
+        default=None, description="The stakeholder group that shaped the theory."
+    )
+    citation: str | None = Field(default=None, description="The review's own publication.")
+    doi: str | None = None
+    funding: str | None = None
+    notes: str | None = None
+
+
+class ProgrammeTheory(_Base):
+    """A named, versioned set of CMOCs (CMOCs name the theories that include them)."""
+
+    id: Id
+    label: Text
+    version: Text = Field(description="A version label such as '1.0' or '2021-03'.")
+    status: TheoryStatus = TheoryStatus.initial
+    refines: Id | None = Field(default=None, description="The theory this one refines.")
+    description: str | None = None
+
+
+class _Node(_Base):
+    id: Id
+    label: Text
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class Context(_Node):
+    """A pre-existing condition that shapes whether a mechanism fires."""
+
+    kind: ContextKind | None = None
+
+
+class Mechanism(_Node):
+    """What the programme offers (resource) and how people respond to it (reasoning)."""
+
+    resource: str | None = None
+    reasoning: str | None = None
+
+
+class Outcome(_Node):
+    intended: bool = True
+    level: OutcomeLevel | None = None
+
+
+class CMOC(_Base):
+    """A context-mechanism-outcome configuration: the unit evidence is judged against."""
+
+    id: Id
+    label: Text = Field(description="The configuration as a sentence: 'In C, M leads to O'.")
+    contexts: list[Id] = Field(min_length=1)
+    mechanisms: list[Id] = Field(min_length=1)
+    outcomes: list[Id] = Field(min_length=1)
+    strategy: str | None = Field(default=None, description="The intervention or strategy (I).")
+    actors: list[str] = Field(default_factory=list, description="Actors (A), ICAMO-style.")
+    theories: list[Id] = Field(default_factory=list, description="Theories that include it.")
+    leads_to: list[Id] = Field(
+        default_factory=list,
+        description="CMOCs this one leads into: one of its outcomes is their context.",
+    )
+    description: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class Study(_Base):
+    """A paper, report or other document that evidence was extracted from."""
+
+    id: Id
+    title: Text
+    authors: list[str] = Field(default_factory=list)
+    year: int | None = Field(default=None, ge=1000, le=2999)
+    venue: str | None = None
+    doi: str | None = None
+    url: str | None = None
+    design: StudyDesign | None = None
+    country: str | None = None
+    sector: Sector | None = None
+    participants: list[str] = Field(
+        default_factory=list, description="Who took part, e.g. 'leaders', 'carers'."
+    )
+    service_user_involvement: bool = Field(
+        default=False,
+        description="Whether service users or carers contributed to the research itself.",
+    )
+    notes: str | None = None
+    tags: list[str] = Field(default_factory=list)
+
+
+class Link(_Base):
+    """One link of a CMOC: context -> mechanism or mechanism -> outcome."""
+
+    source: Id = Field(alias="from")
+    target: Id = Field(alias="to")
+
+
+class Extract(_Base):
+    """One piece of evidence: a quote or paraphrase from one study, judged against a CMOC."""
+
+    id: Id
+    study: Id
+    quote: Text
+    kind: ExtractKind = ExtractKind.quote
+    location: str | None = Field(default=None, description="Page, section or paragraph.")
+    cmoc: Id = Field(description="The CMOC the extract bears on.")
+    link: Link | None = Field(
+        default=None, description="The single link of the CMOC it bears on; omit for all of it."
+    )
+    stance: Stance
+    rationale: str | None = None
+    relevance: Judgement | None = None
+    rigour: Judgement | None = None
+
+
+#: Sections of a theory file holding lists of objects with ids, in file order.
+NODE_SECTIONS: dict[str, type[_Base]] = {
+    "theories": ProgrammeTheory,
+    "contexts": Context,
+    "mechanisms": Mechanism,
+    "outcomes": Outcome,
+    "cmocs": CMOC,
+    "studies": Study,
+    "extracts": Extract,
+}
+
+
+class TheoryDocument(_Base):
+    """A whole review: what one theory file (or folder of files) holds."""
+
+    theorygraph: int = Field(
+        default=FORMAT_VERSION, description="Theory file format version; always 1 for now."
+    )
+    review: ReviewInfo
+    theories: list[ProgrammeTheory] = Field(default_factory=list)
+    contexts: list[Context] = Field(default_factory=list)
+    mechanisms: list[Mechanism] = Field(default_factory=list)
+    outcomes: list[Outcome] = Field(default_factory=list)
+    cmocs: list[CMOC] = Field(default_factory=list)
+    studies: list[Study] = Field(default_factory=list)
+    extracts: list[Extract] = Field(default_factory=list)
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in file order, leaving out empty and default values."""
+        dump = self.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        dump.pop("theorygraph", None)
+        return {"theorygraph": self.theorygraph, **dump}
+
+    def index(self) -> dict[str, _Base]:
+        """Every object with an id, by id."""
+        out: dict[str, _Base] = {}
+        for section in NODE_SECTIONS:
+            for item in getattr(self, section):
+                out[item.id] = item
+        return out
+
+
+def file_schema() -> dict[str, Any]:
+    """JSON Schema for one theory file (in a folder, only one file needs ``review``)."""
+
+    class TheoryFile(TheoryDocument):
+        """One theorygraph theory file (YAML or JSON)."""
+
+        theorygraph: int = Field(  # type: ignore[assignment]
+            description="Theory file format version.", ge=FORMAT_VERSION, le=FORMAT_VERSION
+        )
+        review: ReviewInfo | None = None  # type: ignore[assignment]
+
+    schema = TheoryFile.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "theorygraph theory file"
+    return schema

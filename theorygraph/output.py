@@ -1,0 +1,85 @@
+"""Turning results into text: aligned tables, JSON, CSV and Markdown, in one place."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["FORMATS", "render_rows", "table", "to_json"]
+
+FORMATS = ("table", "json", "csv", "markdown")
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_cell(v) for v in value)
+    return str(value)
+
+
+def table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int] | None = None
+) -> str:
+    """A plain aligned table; columns listed in ``numeric`` are right-aligned.
+
+    >>> print(table(["id", "n"], [["a", 1], ["bb", 22]], numeric={1}))
+    id   n
+    --  --
+    a    1
+    bb  22
+    """
+    numeric = numeric or set()
+    cells = [[_cell(v).replace("\n", " ") for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], len(value))
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            v.rjust(widths[i]) if i in numeric else v.ljust(widths[i]) for i, v in enumerate(values)
+        ]
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out += [line(row) for row in cells]
+    return "\n".join(out)
+
+
+def render_rows(
+    fmt: str,
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric: set[int] | None = None,
+) -> str:
+    """Rows as ``table``, ``csv`` or ``markdown`` (JSON is built from the result objects)."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(headers)
+        writer.writerows([[_cell(v) for v in row] for row in rows])
+        return buf.getvalue().rstrip("\n")
+    if fmt == "markdown":
+
+        def esc(value: Any) -> str:
+            return _cell(value).replace("|", "\\|").replace("\n", " ")
+
+        out = ["| " + " | ".join(headers) + " |"]
+        out.append(
+            "|"
+            + "|".join("---:" if i in (numeric or set()) else "---" for i in range(len(headers)))
+            + "|"
+        )
+        out += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
+        return "\n".join(out)
+    return table(headers, rows, numeric)

@@ -1,0 +1,229 @@
+"""Reading and writing theory files (YAML or JSON; one file or a folder of files).
+
+Reading keeps the line of every mapping key and sequence item, so that
+:mod:`theorygraph.validate` can say exactly where a problem sits. Writing is
+canonical (model field order, defaults left out) and atomic: the file is written
+to a temporary neighbour and renamed over the target, so a failed write leaves the
+old file as it was.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, SourceError, UsageError
+
+__all__ = [
+    "THEORY_SUFFIXES",
+    "RawFile",
+    "atomic_write_text",
+    "dump_document",
+    "find_theory_files",
+    "read_raw",
+    "write_document",
+]
+
+THEORY_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+@dataclass
+class RawFile:
+    """One parsed theory file: its data and a way back to line numbers."""
+
+    path: Path
+    data: Any
+    display: str
+
+    def line_of(self, loc: tuple[str | int, ...]) -> int | None:
+        """1-based line of the value at ``loc`` (or of the nearest enclosing value)."""
+        node = self.data
+        line: int | None = _start_line(node)
+        for step in loc:
+            lc = getattr(node, "lc", None)
+            if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
+                if lc is not None:
+                    line = lc.item(step)[0] + 1
+                node = node[step]
+            elif isinstance(node, dict) and step in node:
+                if lc is not None:
+                    line = lc.key(step)[0] + 1
+                node = node[step]
+            else:
+                break
+        return line
+
+
+def _start_line(node: Any) -> int | None:
+    lc = getattr(node, "lc", None)
+    return lc.line + 1 if lc is not None and lc.line is not None else None
+
+
+def _yaml() -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="rt")
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+def find_theory_files(source: Path) -> list[Path]:
+    """The theory files of a source: the file itself, or every theory file in a folder."""
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    if source.is_file():
+        return [source]
+    files = sorted(
+        p
+        for p in source.rglob("*")
+        if p.is_file()
+        and p.suffix.lower() in THEORY_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(source).parts)
+    )
+    if not files:
+        raise SourceError(
+            f"{source}: folder holds no theory files (.yaml, .yml or .json); "
+            "see docs/theory-files.md"
+        )
+    return files
+
+
+def read_raw(path: Path, display: str | None = None) -> tuple[RawFile | None, list[Problem]]:
+    """Parse one file. Syntax errors come back as problems, never as exceptions."""
+    shown = display or str(path)
+    try:
+        blob = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
+    if blob.startswith(b"\xef\xbb\xbf"):
+        blob = blob[3:]  # a UTF-8 byte-order mark, as Excel and Notepad write
+    try:
+        text = blob.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = blob[: exc.start].count(b"\n") + 1
+        return None, [
+            Problem(
+                f"byte 0x{blob[exc.start]:02x} is not valid UTF-8",
+                file=shown,
+                line=line,
+                allowed="save the file as UTF-8",
+                code="encoding",
+            )
+        ]
+    if not text.strip():
+        return None, [
+            Problem(
+                "file is empty",
+                file=shown,
+                line=1,
+                allowed="a theory file starts with 'theorygraph: 1'",
+                code="empty",
+            )
+        ]
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            return None, [
+                Problem(
+                    f"invalid JSON: {exc.msg} (column {exc.colno})",
+                    file=shown,
+                    line=exc.lineno,
+                    code="syntax",
+                )
+            ]
+    try:
+        data = _yaml().load(io.StringIO(text))
+    except Exception as exc:  # ruamel raises many unrelated classes for bad syntax
+        if path.suffix.lower() == ".json":
+            # valid JSON that YAML cannot read (tabs, odd escapes): keep the data, lose lines
+            return RawFile(path, json.loads(text), shown), []
+        return None, [_yaml_problem(exc, shown)]
+    return RawFile(path, data, shown), []
+
+
+def _yaml_problem(exc: Exception, shown: str) -> Problem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 if mark is not None else None
+    what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return Problem(f"invalid YAML: {what}", file=shown, line=line, code="syntax")
+
+
+def dump_document(data: dict[str, Any], fmt: str) -> str:
+    """Canonical text for theory data: ``fmt`` is ``yaml`` or ``json``."""
+    if fmt == "json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep field order
+    yaml.allow_unicode = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(str, _represent_str)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def _represent_str(representer: Any, value: str) -> Any:
+    # multi-line text (quotes, rationales) reads best as a literal block
+    style = "|" if "\n" in value else None
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def format_for(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        return "json"
+    if suffix in (".yaml", ".yml"):
+        return "yaml"
+    raise UsageError(f"{path}: cannot tell the format from the name; use .yaml, .yml or .json")
+
+
+def write_document(data: dict[str, Any], path: Path) -> None:
+    """Write theory data to ``path`` atomically, in the format its suffix names."""
+    atomic_write_text(path, dump_document(data, format_for(path)))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 to a temporary file beside ``path``, then rename it over."""
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, blob: bytes) -> None:
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"{path}: folder {parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with _suppress():
+            os.unlink(tmp)
+        raise
+
+
+class _suppress:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> bool:
+        return True
+
+
+def iter_items(raw: RawFile, section: str) -> Iterator[tuple[int, Any]]:
+    value = raw.data.get(section) if isinstance(raw.data, dict) else None
+    if isinstance(value, list):
+        yield from enumerate(value)
