@@ -138,3 +138,109 @@ def write_yaml(tmp_path: Path):
 @pytest.fixture
 def sample() -> Path:
     return SAMPLE
+
+
+# -- Neo4j ------------------------------------------------------------------------------
+# The Neo4j half of the suite runs against a real server: NEO4J_URI when set, else the
+# dev server from scripts/neo4j-dev (Neo4j Community from Maven Central), started once
+# per session. Without Java or Maven it skips, except in CI (CI=true), where it fails.
+
+import os  # noqa: E402
+import shlex  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+NEO4J_FIXTURES = {"neo4j_env", "neo4j_uri", "store"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark every test that talks to Neo4j, so `-m "not neo4j"` gives a quick run."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if NEO4J_FIXTURES & set(item.fixturenames) or params.get("open_graph") == "neo4j":
+            item.add_marker(pytest.mark.neo4j)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+@pytest.fixture(scope="session")
+def neo4j_env():
+    """NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD of a running server."""
+    if os.environ.get("NEO4J_URI"):
+        yield {
+            k: os.environ[k]
+            for k in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD")
+            if k in os.environ
+        }
+        return
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if missing:
+        reason = f"Neo4j tests need {' and '.join(missing)} to start the dev server"
+        if _in_ci():
+            pytest.fail(f"{reason}; in CI they must run", pytrace=False)
+        pytest.skip(reason)
+    script = str(ROOT / "scripts" / "neo4j-dev")
+    was_running = subprocess.run([script, "status"], capture_output=True).returncode == 0
+    started = subprocess.run([script, "start"], capture_output=True, text=True, timeout=900)
+    if started.returncode != 0:
+        pytest.fail(f"scripts/neo4j-dev start failed:\n{started.stderr}", pytrace=False)
+    env = {}
+    for line in started.stdout.splitlines():
+        if line.startswith("export ") and "=" in line:
+            key, _, value = line[len("export ") :].partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    yield env
+    if not was_running and not os.environ.get("THEORYGRAPH_KEEP_NEO4J"):
+        # leave things as we found them; set THEORYGRAPH_KEEP_NEO4J=1 to keep it for reruns
+        subprocess.run([script, "stop"], capture_output=True, timeout=120)
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_env, monkeypatch_session) -> str:
+    for key, value in neo4j_env.items():
+        monkeypatch_session.setenv(key, value)
+    return neo4j_env["NEO4J_URI"]
+
+
+@pytest.fixture(scope="session")
+def monkeypatch_session():
+    mp = pytest.MonkeyPatch()
+    yield mp
+    mp.undo()
+
+
+@pytest.fixture
+def store(neo4j_uri):
+    """A store on the test server; reviews the tests push are removed afterwards."""
+    from theorygraph.backends.neo4j import Neo4jSettings, Neo4jStore
+
+    with Neo4jStore(Neo4jSettings(neo4j_uri)) as s:
+        before = set(s.reviews())
+        yield s
+        for review in set(s.reviews()) - before:
+            s.delete(review)
+
+
+@pytest.fixture(params=["embedded", "neo4j"])
+def open_graph(request):
+    """Open a document in each backend in turn: the contract suite runs every test twice."""
+    from theorygraph.graph import TheoryGraph
+
+    opened = []
+
+    def open_(document):
+        if request.param == "embedded":
+            graph = TheoryGraph.from_document(document)
+        else:
+            store = request.getfixturevalue("store")
+            store.push(document, replace=True)
+            graph = TheoryGraph.open(store.settings.uri, review=document.review.id)
+        opened.append(graph)
+        return graph
+
+    open_.backend = request.param
+    yield open_
+    for graph in opened:
+        graph.close()

@@ -16,6 +16,7 @@ def yaml_blocks(name: str) -> list[str]:
 
 def test_theory_file_example_is_valid_and_complete(tmp_path):
     example = yaml_blocks("theory-files.md")[0]
+    assert example.startswith("theorygraph: 1")
     path = tmp_path / "example.yaml"
     path.write_text(example, encoding="utf-8")
     loaded = load_theory(path)

@@ -177,7 +177,7 @@ def test_dangling_reference_names_closest_ids(mini, write_yaml):
 def test_reference_to_the_wrong_kind(mini, write_yaml):
     mini["cmocs"][1]["contexts"] = ["m-power"]
     (problem,) = load_theory(write_yaml(mini)).errors
-    assert problem.message == "'m-power' is a mechanism, not a context"
+    assert problem.message == "'m-power' is a mechanism, not a context or outcome"
 
 
 def test_link_outside_its_cmoc(mini, write_yaml):
@@ -260,3 +260,21 @@ def test_check_document_finds_problems_in_memory(mini, write_yaml):
     document.extracts[0].cmoc = "cmoc-x"
     (problem,) = [p for p in check_document(document) if p.severity == "error"]
     assert (problem.path, problem.file) == ("extracts[0].cmoc", None)
+
+
+def test_an_outcome_may_be_the_context_of_the_next_cmoc(mini, write_yaml):
+    mini["cmocs"][1]["contexts"] = ["o-collab", "c-trust"]
+    loaded = load_theory(write_yaml(mini))
+    assert loaded.errors == []
+    assert loaded.warnings == []
+
+
+def test_outcome_as_context_without_leads_to_is_flagged(mini, write_yaml):
+    mini["cmocs"][1]["contexts"] = ["o-collab", "c-trust"]
+    mini["cmocs"][0]["leads_to"] = []
+    (warning,) = load_theory(write_yaml(mini)).warnings
+    assert warning.path == "cmocs[1].contexts[0]"
+    assert warning.message == (
+        "context 'o-collab' is an outcome of cmoc-1, which does not lead to 'cmoc-2'"
+    )
+    assert warning.allowed == "add cmoc-2 to leads_to of cmoc-1 to chain them"

@@ -78,13 +78,66 @@ def review_option(func: F) -> F:
     )(func)
 
 
+def neo4j_options(func: F) -> F:
+    """--username, --password and --database, stacked on every command that may use Neo4j."""
+    func = click.option(
+        "--database",
+        metavar="NAME",
+        help="Neo4j database [env NEO4J_DATABASE; default: the server's default].",
+    )(func)
+    func = click.option(
+        "--password",
+        metavar="PASSWORD",
+        help="Neo4j password [env NEO4J_PASSWORD].",
+    )(func)
+    func = click.option(
+        "--username",
+        metavar="USER",
+        help="Neo4j user [env NEO4J_USERNAME; default neo4j].",
+    )(func)
+    return func
+
+
+def _neo4j(username: str | None, password: str | None, database: str | None) -> Any:
+    from .graph import Neo4jOptions
+
+    return Neo4jOptions(username=username, password=password, database=database)
+
+
+def _progress() -> Any:
+    """A progress bar on a terminal, nothing when piped."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return _Bar()
+
+
+class _Bar:
+    def __enter__(self) -> Any:
+        self.bar: Any = None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 10:  # a small theory is done before a bar helps
+                return
+            self.bar = click.progressbar(length=total, label="pushing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(_version(), prog_name="theorygraph")
 def main() -> None:
     """Programme-theory modelling for realist reviews.
 
-    SOURCE is a theory file or folder (YAML or JSON), or a graph file saved
-    with 'theorygraph save'.
+    SOURCE is a theory file or folder (YAML or JSON), a graph file saved with
+    'theorygraph save', or a Neo4j URI (bolt://... or neo4j://...) with --review.
 
     \b
     Example:
@@ -145,8 +198,16 @@ def validate(source: str, fmt: str, strict: bool) -> None:
 @source_argument
 @review_option
 @format_option("table", "json")
+@neo4j_options
 @handles_errors
-def stats(source: str, review: str | None, fmt: str) -> None:
+def stats(
+    source: str,
+    review: str | None,
+    fmt: str,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
     """Counts per node type and the evidence behind each mechanism.
 
     A mechanism has evidence when at least one extract supports or refines it.
@@ -154,11 +215,14 @@ def stats(source: str, review: str | None, fmt: str) -> None:
     \b
     Example:
       theorygraph stats samples/ics-leadership --format json
+      theorygraph stats bolt://127.0.0.1:7687 --review ics-leadership
     """
     from .graph import TheoryGraph
     from .output import table, to_json
 
-    with TheoryGraph.open(source, review=review) as graph:
+    with TheoryGraph.open(
+        source, review=review, neo4j=_neo4j(username, password, database)
+    ) as graph:
         result = graph.stats()
     if fmt == "json":
         click.echo(to_json(result.as_dict()))
@@ -230,6 +294,96 @@ def save(source: str, review: str | None, output: str) -> None:
     with TheoryGraph.open(source, review=review) as graph:
         path = graph.save(output)
     click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@source_argument
+@click.argument("uri", metavar="URI")
+@click.option("--replace", is_flag=True, help="Replace the review if it is already there.")
+@neo4j_options
+@handles_errors
+def push(
+    source: str,
+    uri: str,
+    replace: bool,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
+    """Load a validated theory into Neo4j, in one atomic transaction.
+
+    Pushing the same theory twice changes nothing. If the review is already in the
+    database with other content, --replace swaps it in one step; without it nothing
+    is changed. Credentials come from the options or NEO4J_USERNAME / NEO4J_PASSWORD.
+
+    \b
+    Example:
+      theorygraph push samples/ics-leadership bolt://127.0.0.1:7687
+    """
+    from .graph import TheoryGraph, is_neo4j_uri
+
+    if not is_neo4j_uri(uri):
+        raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
+    with TheoryGraph.open(source) as graph, _progress() as progress:
+        result = graph.push(
+            uri, replace=replace, neo4j=_neo4j(username, password, database), progress=progress
+        )
+    verb = {"created": "pushed", "replaced": "replaced", "unchanged": "unchanged:"}[result.status]
+    click.echo(
+        f"{verb} review {result.review!r} ({result.nodes} nodes, "
+        f"{result.relationships} relationships) in {result.seconds:.1f} s"
+    )
+
+
+@main.command()
+@click.argument("uri", metavar="URI")
+@review_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The theory file to write (*.yaml, *.yml or *.json).",
+)
+@neo4j_options
+@handles_errors
+def pull(
+    uri: str,
+    review: str | None,
+    output: str,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
+    """Write a review held in Neo4j back as a theory file.
+
+    A theory pushed and pulled again gives the same canonical file.
+
+    \b
+    Example:
+      theorygraph pull bolt://127.0.0.1:7687 --review ics-leadership -o ics.yaml
+    """
+    from pathlib import Path
+
+    from .graph import TheoryGraph, is_neo4j_uri
+    from .theoryfile import format_for
+
+    if not is_neo4j_uri(uri):
+        raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
+    format_for(Path(output))  # refuse an unknown suffix before connecting
+    with TheoryGraph.open(uri, review=review, neo4j=_neo4j(username, password, database)) as g:
+        path = g.save(output)
+        name = g.review().id
+    click.echo(f"wrote review {name!r} to {path}", err=True)
+
+
+def _register() -> None:
+    from .cli_queries import query
+
+    main.add_command(query)
+
+
+_register()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,9 +19,20 @@ from .results import Stats
 from .validate import Loaded, load_theory, read_theory
 
 if TYPE_CHECKING:
+    from .answers import (
+        ChainsAnswer,
+        ContestedAnswer,
+        CoverageAnswer,
+        EvidenceAnswer,
+        GapsAnswer,
+        StudyAnswer,
+        SubgraphAnswer,
+        UnintendedAnswer,
+    )
+    from .backends.neo4j import Neo4jSettings, PushResult
     from .backends.protocol import Backend
 
-__all__ = ["NEO4J_SCHEMES", "TheoryGraph", "is_neo4j_uri"]
+__all__ = ["NEO4J_SCHEMES", "Neo4jOptions", "TheoryGraph", "is_neo4j_uri"]
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
@@ -29,7 +41,7 @@ def is_neo4j_uri(source: str) -> bool:
     return source.lower().startswith(NEO4J_SCHEMES)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Neo4jOptions:
     """How to reach Neo4j; unset values fall back to the NEO4J_* environment variables."""
 
@@ -67,17 +79,16 @@ class TheoryGraph:
         """Open a theory file or folder, a graph file saved by :meth:`save`, or a Neo4j URI."""
         text = str(source)
         if is_neo4j_uri(text):
-            raise UsageError(
-                f"{text}: Neo4j sources are not supported by this version; "
-                "use a theory file or folder"
-            )
+            from .backends.neo4j import Neo4jBackend, safe_uri
+
+            backend = Neo4jBackend.connect(_settings(text, neo4j), review)
+            return cls(backend, safe_uri(text))
         path = Path(text)
         payload = _graph_payload(path)
         if payload is not None:
             from .backends.memory import MemoryBackend
 
-            backend = MemoryBackend.load(path, payload)
-            graph = cls(backend, text)
+            graph = cls(MemoryBackend.load(path, payload), text)
             graph._check_review(review)
             return graph
         graph = cls.from_document(read_theory(path), text)
@@ -105,6 +116,74 @@ class TheoryGraph:
         )
         return Stats(review=self.review().id, counts=self.backend.counts(), mechanisms=rows)
 
+    # -- the query catalogue (see theorygraph.queries) ---------------------------------------
+    def chains(
+        self,
+        *,
+        start: str | None = None,
+        end: str | None = None,
+        through: str | None = None,
+        max_depth: int = 4,
+    ) -> ChainsAnswer:
+        """Context -> mechanism -> outcome chains from, to or through a node."""
+        from . import queries
+
+        return queries.chains(
+            self.backend, start=start, end=end, through=through, max_depth=max_depth
+        )
+
+    def evidence(self, target: str, *, cmoc: str | None = None) -> EvidenceAnswer:
+        """Every extract on a node, a link ('FROM->TO') or a CMOC, grouped by stance."""
+        from . import queries
+
+        return queries.evidence(self.backend, target, cmoc=cmoc)
+
+    def gaps(self, *, kinds: list[str] | None = None, min_studies: int = 2) -> GapsAnswer:
+        """What has no evidence, only refuting evidence, or too few studies."""
+        from . import queries
+
+        return queries.gaps(self.backend, kinds=kinds, min_studies=min_studies)
+
+    def contested(self) -> ContestedAnswer:
+        """Links and CMOCs with both supporting and refuting evidence."""
+        from . import queries
+
+        return queries.contested(self.backend)
+
+    def unintended(self, *, max_depth: int = 4) -> UnintendedAnswer:
+        """Unintended outcomes and the chains that produce them."""
+        from . import queries
+
+        return queries.unintended(self.backend, max_depth=max_depth)
+
+    def study(self, study_id: str) -> StudyAnswer:
+        """What one study supports, refutes or refines."""
+        from . import queries
+
+        return queries.study(self.backend, study_id)
+
+    def coverage(self, *, by: str = "design") -> CoverageAnswer:
+        """How the evidence for each mechanism spreads over a study field."""
+        from . import queries
+
+        return queries.coverage(self.backend, by=by)
+
+    def paths(
+        self, source: str, target: str, *, max_depth: int = 6, undirected: bool = False
+    ) -> SubgraphAnswer:
+        """Every path of links between two nodes, as a subgraph."""
+        from . import queries
+
+        return queries.paths(
+            self.backend, source, target, max_depth=max_depth, undirected=undirected
+        )
+
+    def neighbourhood(self, node: str, *, depth: int = 1) -> SubgraphAnswer:
+        """The sub-theory around a node, as a subgraph."""
+        from . import queries
+
+        return queries.neighbourhood(self.backend, node, depth=depth)
+
     def save(self, path: str | Path) -> Path:
         """Save to one file: a graph file (``.graph.json``) or a theory file (.yaml/.json)."""
         from .backends.memory import MemoryBackend
@@ -120,6 +199,25 @@ class TheoryGraph:
             write_document(self.document().to_data(), target)
         return target
 
+    def push(
+        self,
+        uri: str,
+        *,
+        replace: bool = False,
+        neo4j: Neo4jOptions | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> PushResult:
+        """Load this review into Neo4j in one atomic transaction.
+
+        Pushing the same review twice changes nothing. A review already in the database
+        with different content is only replaced with ``replace=True``.
+        """
+        from .backends.neo4j import Neo4jStore
+
+        document = self.document()
+        with Neo4jStore(_settings(uri, neo4j)) as store:
+            return store.push(document, replace=replace, progress=progress)
+
     def close(self) -> None:
         self.backend.close()
 
@@ -128,6 +226,13 @@ class TheoryGraph:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _settings(uri: str, options: Neo4jOptions | None) -> Neo4jSettings:
+    from .backends.neo4j import Neo4jSettings
+
+    options = options or Neo4jOptions()
+    return Neo4jSettings(uri, options.username, options.password, options.database)
 
 
 def _graph_payload(path: Path) -> dict[str, Any] | None:

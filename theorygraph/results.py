@@ -64,3 +64,66 @@ class Stats:
             "mechanisms_total": len(self.mechanisms),
             "mechanisms": [m.as_dict() for m in self.mechanisms],
         }
+
+
+# -- primitives: what backends return and the query catalogue is built from ----------------
+
+
+@dataclass(frozen=True)
+class NodeInfo:
+    """One node: its id, type label, label text and its other stored fields."""
+
+    id: str
+    type: str
+    label: str
+    props: dict[str, Any] = field(default_factory=dict, compare=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "type": self.type, **self.props}
+
+
+@dataclass(frozen=True)
+class CmocParts:
+    """A CMOC's parts, in their written order."""
+
+    id: str
+    label: str
+    contexts: tuple[str, ...]
+    mechanisms: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    leads_to: tuple[str, ...] = ()
+    theories: tuple[str, ...] = ()
+    seq: int = 0
+
+    def links(self) -> list[tuple[str, str]]:
+        """Every link: each context to each mechanism, then each mechanism to each outcome."""
+        out = [(c, m) for c in self.contexts for m in self.mechanisms]
+        return out + [(m, o) for m in self.mechanisms for o in self.outcomes]
+
+    def members(self) -> tuple[str, ...]:
+        return self.contexts + self.mechanisms + self.outcomes
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One extract as the queries see it: where it points and what it says."""
+
+    extract: str
+    cmoc: str
+    link_from: str | None
+    link_to: str | None
+    stance: str
+    study: str
+    quote: str = ""
+    kind: str = "quote"
+    location: str | None = None
+    rationale: str | None = None
+    relevance: str | None = None
+    rigour: str | None = None
+
+    def bears_on_link(self, source: str, target: str) -> bool:
+        """Whole-CMOC evidence bears on every link of the CMOC; link evidence on its own."""
+        return self.link_from is None or (self.link_from, self.link_to) == (source, target)
+
+    def bears_on_node(self, node: str) -> bool:
+        return self.link_from is None or node in (self.link_from, self.link_to)

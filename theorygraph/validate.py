@@ -455,25 +455,35 @@ def _cross_check(
             section_of[obj.id] = section
             ids[section].append(obj.id)
 
-    def ref(value: str, wanted: str, origin: Origin, loc: tuple[str | int, ...]) -> bool:
+    def ref(
+        value: str,
+        wanted: str,
+        origin: Origin,
+        loc: tuple[str | int, ...],
+        also: str | None = None,
+    ) -> bool:
+        """Check a reference; ``also`` names a second section the id may come from."""
         actual = section_of.get(value)
-        if actual == wanted:
+        if actual == wanted or (also is not None and actual == also):
             return True
+        name = KIND[wanted] + (f" or {KIND[also]}" if also else "")
+        pool = ids[wanted] + (ids[also] if also else [])
         if actual is not None:
+            article = "an" if KIND[actual][0] in "aeiou" else "a"
             problems.append(
                 origin.problem(
-                    f"{value!r} is a {KIND[actual]}, not a {KIND[wanted]}",
+                    f"{value!r} is {article} {KIND[actual]}, not a {name}",
                     loc,
-                    allowed=_suggest(value, ids[wanted], KIND[wanted]),
+                    allowed=_suggest(value, pool, name),
                     code="reference",
                 )
             )
         else:
             problems.append(
                 origin.problem(
-                    f"unknown {KIND[wanted]} id {value!r}",
+                    f"unknown {name} id {value!r}",
                     loc,
-                    allowed=_suggest(value, ids[wanted], KIND[wanted]),
+                    allowed=_suggest(value, pool, name),
                     code="reference",
                 )
             )
@@ -518,8 +528,30 @@ def _cross_check(
                         )
                     )
                     continue
-                if ref(value, wanted, origin, (fld, i)):
+                # an outcome of one CMOC may be the context of another: that links them
+                also = "outcomes" if fld == "contexts" else None
+                if ref(value, wanted, origin, (fld, i), also):
                     used[value] += 1
+
+    producers: dict[str, list[str]] = defaultdict(list)
+    for cmoc, _ in objects["cmocs"]:
+        for outcome in cmoc.outcomes:
+            producers[outcome].append(cmoc.id)
+    for cmoc, origin in objects["cmocs"]:
+        for i, context in enumerate(cmoc.contexts):
+            sources = [c for c in producers.get(context, []) if c != cmoc.id]
+            unlinked = [c for c in sources if cmoc.id not in cmocs[c].leads_to]
+            if sources and len(unlinked) == len(sources):
+                problems.append(
+                    origin.problem(
+                        f"context {context!r} is an outcome of {', '.join(unlinked)}, "
+                        f"which does not lead to {cmoc.id!r}",
+                        ("contexts", i),
+                        allowed=f"add {cmoc.id} to leads_to of {unlinked[0]} to chain them",
+                        severity="warning",
+                        code="unlinked",
+                    )
+                )
 
     evidenced: dict[str, int] = defaultdict(int)
     cited: dict[str, int] = defaultdict(int)

@@ -17,7 +17,7 @@ import networkx as nx
 
 from ..errors import SourceError
 from ..model import NODE_SECTIONS, ReviewInfo, TheoryDocument
-from ..results import MechanismEvidence
+from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
 
 __all__ = ["GRAPH_FORMAT_KEY", "MemoryBackend", "document_to_graph", "graph_to_document"]
@@ -196,6 +196,138 @@ class MemoryBackend:
                 )
             )
         return rows
+
+    # -- primitives ----------------------------------------------------------------------
+    def _info(self, node: str) -> NodeInfo:
+        data = self.graph.nodes[node]
+        props = {k: v for k, v in data.items() if k not in ("type", "seq", "label", "title")}
+        return NodeInfo(node, data["type"], data.get("label") or data.get("title", ""), props)
+
+    def lookup(self, ids: list[str]) -> dict[str, NodeInfo]:
+        return {i: self._info(i) for i in ids if i in self.graph}
+
+    def ids_by_type(self) -> dict[str, list[str]]:
+        return {label: self.nodes_of(label) for label in LABEL_OF_SECTION.values()}
+
+    def nodes(self, label: str) -> list[NodeInfo]:
+        return [self._info(n) for n in self.nodes_of(label)]
+
+    def _targets(self, node: str, rel: str) -> tuple[str, ...]:
+        found = [
+            (d.get("position", 0), v)
+            for _, v, k, d in self.graph.out_edges(node, keys=True, data=True)
+            if k == rel
+        ]
+        return tuple(v for _, v in sorted(found))
+
+    def cmoc_parts(self, cmocs: list[str] | None) -> dict[str, CmocParts]:
+        wanted = self.nodes_of("CMOC") if cmocs is None else [c for c in cmocs if c in self.graph]
+        out = {}
+        for cmoc in wanted:
+            theories = sorted(
+                (d.get("position", 0), u)
+                for u, _, k, d in self.graph.in_edges(cmoc, keys=True, data=True)
+                if k == "INCLUDES"
+            )
+            out[cmoc] = CmocParts(
+                cmoc,
+                self.graph.nodes[cmoc]["label"],
+                self._targets(cmoc, "HAS_CONTEXT"),
+                self._targets(cmoc, "HAS_MECHANISM"),
+                self._targets(cmoc, "HAS_OUTCOME"),
+                self._targets(cmoc, "LEADS_TO"),
+                tuple(t for _, t in theories),
+                self.graph.nodes[cmoc]["seq"],
+            )
+        return out
+
+    def cmocs_containing(self, node: str) -> list[str]:
+        if node not in self.graph:
+            return []
+        found = {
+            u
+            for u, _, k in self.graph.in_edges(node, keys=True)
+            if k in ("HAS_CONTEXT", "HAS_MECHANISM", "HAS_OUTCOME")
+        }
+        return sorted(found, key=lambda c: self.graph.nodes[c]["seq"])
+
+    def cmoc_paths(self, starts: list[str], direction: str, max_depth: int) -> list[list[str]]:
+        forward = direction == "forward"
+
+        def step(cmoc: str) -> list[str]:
+            if forward:
+                return list(self._targets(cmoc, "LEADS_TO"))
+            return sorted(
+                (u for u, _, k in self.graph.in_edges(cmoc, keys=True) if k == "LEADS_TO"),
+                key=lambda c: self.graph.nodes[c]["seq"],
+            )
+
+        paths: list[list[str]] = []
+
+        def walk(path: list[str]) -> None:
+            onward = [] if len(path) >= max_depth else [c for c in step(path[-1]) if c not in path]
+            if not onward:
+                paths.append(path)
+            for nxt in onward:
+                walk([*path, nxt])
+
+        for start in starts:
+            walk([start])
+        return paths
+
+    def evidence(
+        self, cmocs: list[str] | None = None, study: str | None = None
+    ) -> list[EvidenceRow]:
+        graph = self.graph
+        # walk in from the CMOCs or the study, so the cost follows the answer, not the graph
+        if study is not None:
+            extracts = [u for u, _, k in graph.in_edges(study, keys=True) if k == "FROM_STUDY"]
+        elif cmocs is not None:
+            extracts = [
+                u
+                for c in dict.fromkeys(cmocs)
+                if c in graph
+                for u, _, k in graph.in_edges(c, keys=True)
+                if k == "EVIDENCES"
+            ]
+        else:
+            extracts = self.nodes_of("Extract")
+        wanted = None if cmocs is None else set(cmocs)
+        rows = []
+        for extract in sorted(set(extracts), key=lambda x: graph.nodes[x]["seq"]):
+            data = graph.nodes[extract]
+            target = self._targets(extract, "EVIDENCES")[0]
+            if wanted is not None and target not in wanted:
+                continue
+            edge = graph.get_edge_data(extract, target, key="EVIDENCES")
+            rows.append(
+                EvidenceRow(
+                    extract=extract,
+                    cmoc=target,
+                    link_from=edge.get("link_from"),
+                    link_to=edge.get("link_to"),
+                    stance=data["stance"],
+                    study=self._targets(extract, "FROM_STUDY")[0],
+                    quote=data["quote"],
+                    kind=data.get("kind", "quote"),
+                    location=data.get("location"),
+                    rationale=data.get("rationale"),
+                    relevance=data.get("relevance"),
+                    rigour=data.get("rigour"),
+                )
+            )
+        return rows
+
+    def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        wanted = self.nodes_of("Study") if ids is None else ids
+        out = []
+        for study in wanted:
+            if study in self.graph:
+                data = self.graph.nodes[study]
+                out.append(
+                    {"id": study, **{k: v for k, v in data.items() if k not in ("type", "seq")}}
+                )
+        return out
 
     def close(self) -> None:
         return None

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from ..model import ReviewInfo, TheoryDocument
-from ..results import MechanismEvidence
+from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 
 __all__ = ["Backend"]
 
@@ -35,6 +35,45 @@ class Backend(Protocol):
 
     def mechanism_evidence(self) -> list[MechanismEvidence]:
         """Evidence per mechanism, one row for every mechanism."""
+        ...
+
+    # -- primitives the query catalogue is built from ------------------------------------
+    def lookup(self, ids: list[str]) -> dict[str, NodeInfo]:
+        """The nodes among ``ids`` that exist (any type), by id."""
+        ...
+
+    def ids_by_type(self) -> dict[str, list[str]]:
+        """Every id, by type label, in file order (for "did you mean" hints)."""
+        ...
+
+    def nodes(self, label: str) -> list[NodeInfo]:
+        """Every node of one type, in file order."""
+        ...
+
+    def cmoc_parts(self, cmocs: list[str] | None) -> dict[str, CmocParts]:
+        """Contexts, mechanisms, outcomes and onward links of some CMOCs (None: all)."""
+        ...
+
+    def cmocs_containing(self, node: str) -> list[str]:
+        """CMOCs that hold ``node`` as a context, mechanism or outcome, in file order."""
+        ...
+
+    def cmoc_paths(self, starts: list[str], direction: str, max_depth: int) -> list[list[str]]:
+        """Maximal LEADS_TO paths of at most ``max_depth`` CMOCs from each start.
+
+        ``direction`` is "forward" (following LEADS_TO) or "backward" (against it). A path
+        never visits a CMOC twice; each path begins with its start.
+        """
+        ...
+
+    def evidence(
+        self, cmocs: list[str] | None = None, study: str | None = None
+    ) -> list[EvidenceRow]:
+        """Extracts on some CMOCs (None: all) or from one study, in file order."""
+        ...
+
+    def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Study records (the theory file's fields), in file order."""
         ...
 
     def close(self) -> None:

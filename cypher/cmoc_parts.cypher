@@ -1,0 +1,12 @@
+// name: cmoc_parts
+// Some CMOCs with their contexts, mechanisms, outcomes, onward CMOCs and theories.
+// params: $review, $cmocs
+MATCH (c:TheoryItem {review: $review})
+WHERE c.id IN $cmocs AND c:CMOC
+RETURN c.id AS id, c.label AS label, c.seq AS seq,
+       COLLECT { MATCH (c)-[r:HAS_CONTEXT]->(x) RETURN x.id ORDER BY r.position } AS contexts,
+       COLLECT { MATCH (c)-[r:HAS_MECHANISM]->(x) RETURN x.id ORDER BY r.position } AS mechanisms,
+       COLLECT { MATCH (c)-[r:HAS_OUTCOME]->(x) RETURN x.id ORDER BY r.position } AS outcomes,
+       COLLECT { MATCH (c)-[r:LEADS_TO]->(x) RETURN x.id ORDER BY r.position } AS leads_to,
+       COLLECT { MATCH (t)-[r:INCLUDES]->(c) RETURN t.id ORDER BY r.position } AS theories
+ORDER BY c.seq

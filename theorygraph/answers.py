@@ -1,0 +1,806 @@
+"""The answers of the query catalogue: plain dataclasses, the same from every backend.
+
+Each answer knows how to show itself: ``as_dict()`` for JSON (rows carry at least ``id``,
+``label`` and ``type``, and ``studies`` / ``extracts`` where something is counted),
+``table()`` for the table, CSV and Markdown formats, ``text()`` for the plain table format
+where a sentence reads better than columns, and ``empty_message`` to say plainly that
+nothing was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .results import EvidenceRow, NodeInfo
+
+__all__ = [
+    "Answer",
+    "Chain",
+    "ChainStep",
+    "ChainsAnswer",
+    "ContestedAnswer",
+    "CoverageAnswer",
+    "EvidenceAnswer",
+    "GapRow",
+    "GapsAnswer",
+    "LinkEvidence",
+    "StudyAnswer",
+    "SubgraphAnswer",
+    "UnintendedAnswer",
+]
+
+STANCES = ("supports", "refutes", "refines")
+Table = tuple[list[str], list[list[Any]], set[int]]
+
+
+class Answer:
+    """What every answer offers the CLI."""
+
+    headline: str = ""
+
+    @property
+    def empty(self) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    @property
+    def empty_message(self) -> str:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def as_dict(self) -> dict[str, Any]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def table(self) -> Table:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def text(self) -> str | None:
+        """Plain text for the table format, where columns would read badly; else None."""
+        return None
+
+
+def _stance_counts(rows: list[EvidenceRow]) -> dict[str, int]:
+    return {s: sum(1 for r in rows if r.stance == s) for s in STANCES}
+
+
+def _plural(n: int, word: str) -> str:
+    if n == 1:
+        return f"1 {word}"
+    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
+
+
+@dataclass
+class LinkEvidence:
+    """The evidence on one link of one CMOC (context -> mechanism or mechanism -> outcome).
+
+    Whole-CMOC extracts bear on every link of their CMOC, so they count here too.
+    """
+
+    cmoc: str
+    source: str
+    target: str
+    source_label: str
+    target_label: str
+    rows: list[EvidenceRow] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.cmoc}:{self.source}->{self.target}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.source_label} -> {self.target_label}"
+
+    @property
+    def study_ids(self) -> list[str]:
+        return sorted({r.study for r in self.rows})
+
+    @property
+    def studies(self) -> int:
+        return len(self.study_ids)
+
+    @property
+    def extracts(self) -> int:
+        return len(self.rows)
+
+    def by_stance(self) -> dict[str, list[str]]:
+        return {s: [r.extract for r in self.rows if r.stance == s] for s in STANCES}
+
+    def summary(self) -> str:
+        if not self.rows:
+            return "no evidence"
+        counts = _stance_counts(self.rows)
+        parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        return f"{_plural(self.studies, 'study')}, {_plural(self.extracts, 'extract')} ({parts})"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": "Link",
+            "cmoc": self.cmoc,
+            "from": self.source,
+            "to": self.target,
+            "studies": self.studies,
+            "extracts": self.extracts,
+            **self.by_stance(),
+            "study_ids": self.study_ids,
+        }
+
+
+@dataclass
+class ChainStep:
+    """One CMOC of a chain: its contexts (together), one mechanism and one outcome."""
+
+    cmoc: str
+    contexts: list[NodeInfo]
+    mechanism: NodeInfo
+    outcome: NodeInfo
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "cmoc": self.cmoc,
+            "contexts": [c.id for c in self.contexts],
+            "mechanism": self.mechanism.id,
+            "outcome": self.outcome.id,
+        }
+
+
+def _and(labels: list[str]) -> str:
+    quoted = [f"'{label}'" for label in labels]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@dataclass
+class Chain:
+    """A context -> mechanism -> outcome chain through one or more linked CMOCs.
+
+    Each step is one CMOC; its contexts hold together, so every context -> mechanism
+    link of the step is a link of the chain, as is the mechanism -> outcome link.
+    """
+
+    steps: list[ChainStep]
+    links: list[LinkEvidence]
+
+    @property
+    def id(self) -> str:
+        return " => ".join(
+            f"{'+'.join(c.id for c in s.contexts)} -> {s.mechanism.id} -> {s.outcome.id}"
+            for s in self.steps
+        )
+
+    @property
+    def whole_chain_studies(self) -> list[str]:
+        """Studies with evidence on every link: only they evidence the chain as a whole."""
+        sets = [set(link.study_ids) for link in self.links]
+        return sorted(set.intersection(*sets)) if sets else []
+
+    @property
+    def carried_by_one_study(self) -> bool:
+        return bool(self.whole_chain_studies)
+
+    @property
+    def studies(self) -> int:
+        return len({s for link in self.links for s in link.study_ids})
+
+    @property
+    def extracts(self) -> int:
+        return len({r.extract for link in self.links for r in link.rows})
+
+    @property
+    def label(self) -> str:
+        parts = []
+        for i, s in enumerate(self.steps):
+            lead = "In" if i == 0 else "then, in"
+            parts.append(
+                f"{lead} {_and([c.label for c in s.contexts])}, '{s.mechanism.label}' leads to "
+                f"'{s.outcome.label}' ({s.cmoc})"
+            )
+        return "; ".join(parts) + "."
+
+    def sentence(self) -> str:
+        lines = [self.label]
+        for link in self.links:
+            lines.append(f"  {link.source} -> {link.target} [{link.cmoc}]: {link.summary()}")
+        whole = self.whole_chain_studies
+        if whole:
+            noun = "study evidences" if len(whole) == 1 else "studies evidence"
+            lines.append(
+                f"  One study carries the whole chain: {', '.join(whole)} ({noun} every link)."
+            )
+        elif all(link.rows for link in self.links):
+            lines.append(
+                "  No single study evidences every link: each link has evidence, but from "
+                "different studies (the chain as a whole is not evidenced)."
+            )
+        else:
+            missing = sum(1 for link in self.links if not link.rows)
+            lines.append(
+                f"  {_plural(missing, 'link')} without evidence: the chain is not evidenced."
+            )
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "type": "Chain",
+            "studies": self.studies,
+            "extracts": self.extracts,
+            "carried_by_one_study": self.carried_by_one_study,
+            "whole_chain_studies": self.whole_chain_studies,
+            "steps": [s.as_dict() for s in self.steps],
+            "links": [link.as_dict() for link in self.links],
+        }
+
+
+@dataclass
+class ChainsAnswer(Answer):
+    anchor: NodeInfo | None
+    mode: str  # "from", "to", "through" or "all"
+    max_depth: int
+    chains: list[Chain]
+
+    @property
+    def empty(self) -> bool:
+        return not self.chains
+
+    @property
+    def empty_message(self) -> str:
+        if self.anchor is None:
+            return "no chains found: the theory has no CMOCs"
+        return f"no chains found {self.mode} {self.anchor.type.lower()} {self.anchor.id!r}"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        carried = sum(1 for c in self.chains if c.carried_by_one_study)
+        return f"{_plural(len(self.chains), 'chain')}; {carried} carried whole by a single study"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "chains",
+            "anchor": self.anchor.id if self.anchor else None,
+            "mode": self.mode,
+            "max_depth": self.max_depth,
+            "headline": self.headline,
+            "chains": [c.as_dict() for c in self.chains],
+        }
+
+    def table(self) -> Table:
+        headers = [
+            "chain",
+            "step",
+            "cmoc",
+            "link",
+            "supports",
+            "refutes",
+            "refines",
+            "studies",
+            "extracts",
+            "carried_by_one_study",
+        ]
+        rows = []
+        for n, chain in enumerate(self.chains, 1):
+            for link in chain.links:
+                counts = _stance_counts(link.rows)
+                rows.append(
+                    [
+                        n,
+                        chain.id,
+                        link.cmoc,
+                        f"{link.source} -> {link.target}",
+                        counts["supports"],
+                        counts["refutes"],
+                        counts["refines"],
+                        link.studies,
+                        link.extracts,
+                        chain.carried_by_one_study,
+                    ]
+                )
+        return headers, rows, {0, 4, 5, 6, 7, 8}
+
+    def text(self) -> str:
+        return "\n\n".join(f"{n}. {c.sentence()}" for n, c in enumerate(self.chains, 1))
+
+
+@dataclass
+class EvidenceAnswer(Answer):
+    """Every extract bearing on a node, a link or a CMOC, grouped by stance."""
+
+    target_id: str
+    target_label: str
+    target_type: str
+    rows: list[EvidenceRow]
+    studies_by_id: dict[str, dict[str, Any]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def empty_message(self) -> str:
+        return f"no evidence found for {self.target_type.lower()} {self.target_id!r}"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        counts = _stance_counts(self.rows)
+        studies = len({r.study for r in self.rows})
+        parts = ", ".join(f"{n} {s}" for s, n in counts.items())
+        return (
+            f"{_plural(len(self.rows), 'extract')} from {_plural(studies, 'study')} "
+            f"on {self.target_id} ({parts})"
+        )
+
+    def citation(self, study: str) -> str:
+        record = self.studies_by_id.get(study, {})
+        authors = record.get("authors") or []
+        who = authors[0] + (" et al." if len(authors) > 1 else "") if authors else ""
+        year = record.get("year")
+        head = " ".join(p for p in (who, f"({year})" if year else "") if p)
+        return f"{head} {record.get('title', study)}".strip()
+
+    def item(self, row: EvidenceRow) -> dict[str, Any]:
+        record = self.studies_by_id.get(row.study, {})
+        return {
+            "id": row.extract,
+            "label": row.quote,
+            "type": "Extract",
+            "stance": row.stance,
+            "kind": row.kind,
+            "quote": row.quote,
+            "location": row.location,
+            "cmoc": row.cmoc,
+            "link": {"from": row.link_from, "to": row.link_to} if row.link_from else None,
+            "study": row.study,
+            "citation": self.citation(row.study),
+            "doi": record.get("doi"),
+            "rationale": row.rationale,
+            "relevance": row.relevance,
+            "rigour": row.rigour,
+            "studies": 1,
+            "extracts": 1,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "evidence",
+            "id": self.target_id,
+            "label": self.target_label,
+            "type": self.target_type,
+            "studies": len({r.study for r in self.rows}),
+            "extracts": len(self.rows),
+            "by_stance": {s: [self.item(r) for r in self.rows if r.stance == s] for s in STANCES},
+        }
+
+    def table(self) -> Table:
+        headers = [
+            "stance",
+            "extract",
+            "study",
+            "location",
+            "cmoc",
+            "link",
+            "quote",
+            "rationale",
+            "relevance",
+            "rigour",
+        ]
+        rows = []
+        for stance in STANCES:
+            for r in self.rows:
+                if r.stance == stance:
+                    link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
+                    rows.append(
+                        [
+                            stance,
+                            r.extract,
+                            self.citation(r.study),
+                            r.location,
+                            r.cmoc,
+                            link,
+                            r.quote,
+                            r.rationale,
+                            r.relevance,
+                            r.rigour,
+                        ]
+                    )
+        return headers, rows, set()
+
+    def text(self) -> str:
+        out = []
+        for stance in STANCES:
+            group = [r for r in self.rows if r.stance == stance]
+            if not group:
+                continue
+            out.append(f"{stance.upper()} ({len(group)})")
+            for r in group:
+                link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
+                where = f", {r.location}" if r.location else ""
+                out.append(f"  {r.extract} [{r.cmoc}, {link}] {self.citation(r.study)}{where}")
+                out.append(f'    "{r.quote}"')
+                judged = ", ".join(
+                    f"{k} {v}" for k, v in (("relevance", r.relevance), ("rigour", r.rigour)) if v
+                )
+                if r.rationale or judged:
+                    out.append(
+                        f"    rationale: {r.rationale or '-'}" + (f" ({judged})" if judged else "")
+                    )
+        return "\n".join(out)
+
+
+@dataclass
+class GapRow:
+    id: str
+    label: str
+    type: str
+    gap: str  # "no evidence", "only refuting", "single study" / "fewer than N studies"
+    studies: int
+    extracts: int
+    supports: int
+    refutes: int
+    refines: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass
+class GapsAnswer(Answer):
+    kinds: list[str]
+    min_studies: int
+    rows: list[GapRow]
+    totals: dict[str, tuple[int, int]]  # type -> (evidenced, total)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def empty_message(self) -> str:
+        return (
+            f"no gaps found: every {', '.join(self.kinds)} has supporting evidence from at "
+            f"least {_plural(self.min_studies, 'study')}"
+        )
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        parts = []
+        for kind, (evidenced, total) in self.totals.items():
+            plural = {"CMOC": "CMOCs", "Link": "links"}.get(kind, kind.lower() + "s")
+            parts.append(f"evidence for {evidenced} of {total} {plural}")
+        return "; ".join(parts)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "gaps",
+            "kinds": self.kinds,
+            "min_studies": self.min_studies,
+            "headline": self.headline,
+            "totals": {k: {"evidenced": e, "total": t} for k, (e, t) in self.totals.items()},
+            "gaps": [r.as_dict() for r in self.rows],
+        }
+
+    def table(self) -> Table:
+        headers = [
+            "type",
+            "id",
+            "label",
+            "gap",
+            "studies",
+            "extracts",
+            "supports",
+            "refutes",
+            "refines",
+        ]
+        rows = [
+            [r.type, r.id, r.label, r.gap, r.studies, r.extracts, r.supports, r.refutes, r.refines]
+            for r in self.rows
+        ]
+        return headers, rows, {4, 5, 6, 7, 8}
+
+
+@dataclass
+class ContestedAnswer(Answer):
+    links: list[LinkEvidence]
+    cmocs: list[tuple[NodeInfo, list[EvidenceRow]]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.links and not self.cmocs
+
+    @property
+    def empty_message(self) -> str:
+        return "no contested links or CMOCs: nothing has both supporting and refuting evidence"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        return (
+            f"{_plural(len(self.links), 'contested link')}, "
+            f"{_plural(len(self.cmocs), 'contested CMOC')}"
+        )
+
+    def _cmoc_dict(self, node: NodeInfo, rows: list[EvidenceRow]) -> dict[str, Any]:
+        return {
+            "id": node.id,
+            "label": node.label,
+            "type": "CMOC",
+            "studies": len({r.study for r in rows}),
+            "extracts": len(rows),
+            **{s: [r.extract for r in rows if r.stance == s] for s in STANCES},
+            "supporting_studies": sorted({r.study for r in rows if r.stance == "supports"}),
+            "refuting_studies": sorted({r.study for r in rows if r.stance == "refutes"}),
+        }
+
+    def _link_dict(self, link: LinkEvidence) -> dict[str, Any]:
+        return link.as_dict() | {
+            "supporting_studies": sorted({r.study for r in link.rows if r.stance == "supports"}),
+            "refuting_studies": sorted({r.study for r in link.rows if r.stance == "refutes"}),
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "contested",
+            "headline": self.headline,
+            "links": [self._link_dict(link) for link in self.links],
+            "cmocs": [self._cmoc_dict(n, rows) for n, rows in self.cmocs],
+        }
+
+    def table(self) -> Table:
+        headers = [
+            "type",
+            "id",
+            "label",
+            "supports",
+            "refutes",
+            "refines",
+            "studies",
+            "extracts",
+            "refuting studies",
+        ]
+        rows = []
+        for item in [self._link_dict(link) for link in self.links] + [
+            self._cmoc_dict(n, r) for n, r in self.cmocs
+        ]:
+            rows.append(
+                [
+                    item["type"],
+                    item["id"],
+                    item["label"],
+                    len(item["supports"]),
+                    len(item["refutes"]),
+                    len(item["refines"]),
+                    item["studies"],
+                    item["extracts"],
+                    item["refuting_studies"],
+                ]
+            )
+        return headers, rows, {3, 4, 5, 6, 7}
+
+
+@dataclass
+class UnintendedAnswer(Answer):
+    outcomes: list[tuple[NodeInfo, ChainsAnswer]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.outcomes
+
+    @property
+    def empty_message(self) -> str:
+        return "no unintended outcomes: every outcome is marked intended"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        return f"{_plural(len(self.outcomes), 'unintended outcome')}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "unintended",
+            "headline": self.headline,
+            "outcomes": [
+                node.as_dict()
+                | {
+                    "studies": len(
+                        {
+                            s
+                            for c in chains.chains
+                            for s in (c.links[-1].study_ids if c.links else [])
+                        }
+                    ),
+                    "extracts": len(
+                        {
+                            r.extract
+                            for c in chains.chains
+                            for r in (c.links[-1].rows if c.links else [])
+                        }
+                    ),
+                    "chains": [c.as_dict() for c in chains.chains],
+                }
+                for node, chains in self.outcomes
+            ],
+        }
+
+    def table(self) -> Table:
+        headers = ["outcome", "label", "chain", "carried_by_one_study", "studies", "extracts"]
+        rows = []
+        for node, chains in self.outcomes:
+            if not chains.chains:
+                rows.append([node.id, node.label, "(in no chain)", False, 0, 0])
+            for c in chains.chains:
+                rows.append(
+                    [node.id, node.label, c.id, c.carried_by_one_study, c.studies, c.extracts]
+                )
+        return headers, rows, {4, 5}
+
+    def text(self) -> str:
+        out = []
+        for node, chains in self.outcomes:
+            out.append(f"{node.id}: {node.label} (unintended)")
+            if chains.empty:
+                out.append("  no chain leads to it")
+            for n, chain in enumerate(chains.chains, 1):
+                out.append("  " + f"{n}. {chain.sentence()}".replace("\n", "\n  "))
+        return "\n".join(out)
+
+
+@dataclass
+class StudyAnswer(Answer):
+    study: dict[str, Any]
+    links: list[LinkEvidence]
+    rows: list[EvidenceRow]
+    mechanisms: list[tuple[NodeInfo, int]]
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def empty_message(self) -> str:
+        return f"no evidence found from study {self.study['id']!r}: it has no extracts"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        counts = _stance_counts(self.rows)
+        parts = ", ".join(f"{n} {s}" for s, n in counts.items())
+        return (
+            f"study {self.study['id']}: {_plural(len(self.rows), 'extract')} ({parts}) on "
+            f"{_plural(len({r.cmoc for r in self.rows}), 'CMOC')} and "
+            f"{_plural(len(self.mechanisms), 'mechanism')}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "study",
+            "id": self.study["id"],
+            "label": self.study.get("title", ""),
+            "type": "Study",
+            "studies": 1,
+            "extracts": len(self.rows),
+            "study": self.study,
+            "headline": self.headline,
+            "mechanisms": [n.as_dict() | {"studies": 1, "extracts": k} for n, k in self.mechanisms],
+            "links": [link.as_dict() for link in self.links],
+        }
+
+    def table(self) -> Table:
+        headers = ["cmoc", "link", "label", "supports", "refutes", "refines", "extracts"]
+        rows = []
+        for link in self.links:
+            counts = _stance_counts(link.rows)
+            rows.append(
+                [
+                    link.cmoc,
+                    f"{link.source} -> {link.target}",
+                    link.label,
+                    counts["supports"],
+                    counts["refutes"],
+                    counts["refines"],
+                    link.extracts,
+                ]
+            )
+        return headers, rows, {3, 4, 5, 6}
+
+
+@dataclass
+class CoverageAnswer(Answer):
+    by: str
+    values: list[str]
+    # each row: the mechanism, distinct studies per value, extracts per value, distinct studies
+    rows: list[tuple[NodeInfo, dict[str, int], dict[str, int], int]]
+    all_studies: dict[str, int]  # value -> number of studies in the review
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def empty_message(self) -> str:
+        return "no mechanisms to report coverage for"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        total = sum(self.all_studies.values())
+        if self.by == "service_user_involvement":
+            involved = self.all_studies.get("yes", 0)
+            with_evidence = sum(1 for _, studies, _, _ in self.rows if studies.get("yes"))
+            if not involved:
+                return (
+                    f"no evidence from studies involving service users: 0 of {total} studies "
+                    "involved them"
+                )
+            return (
+                f"{involved} of {total} studies involved service users; "
+                f"{with_evidence} of {len(self.rows)} mechanisms have evidence from them"
+            )
+        spread = ", ".join(f"{v} {n}" for v, n in self.all_studies.items())
+        return f"studies by {self.by}: {spread}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "coverage",
+            "by": self.by,
+            "values": self.values,
+            "headline": self.headline,
+            "studies_by_value": self.all_studies,
+            "rows": [
+                node.as_dict()
+                | {
+                    "studies": total,
+                    "extracts": sum(extracts.values()),
+                    "studies_by_value": studies,
+                    "extracts_by_value": extracts,
+                }
+                for node, studies, extracts, total in self.rows
+            ],
+        }
+
+    def table(self) -> Table:
+        headers = ["mechanism", "label", "studies", *self.values]
+        rows = [
+            [n.id, n.label, total, *[studies.get(v, 0) for v in self.values]]
+            for n, studies, _, total in self.rows
+        ]
+        return headers, rows, set(range(2, 3 + len(self.values)))
+
+
+@dataclass
+class SubgraphAnswer(Answer):
+    """A piece of the theory: nodes and the links between them (reused by the map)."""
+
+    query: str
+    description: str
+    nodes: list[NodeInfo]
+    edges: list[dict[str, Any]]
+    paths: list[list[str]] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not self.nodes
+
+    @property
+    def empty_message(self) -> str:
+        return f"nothing found: {self.description}"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        extra = f", {_plural(len(self.paths), 'path')}" if self.query == "paths" else ""
+        return (
+            f"{self.description}: {_plural(len(self.nodes), 'node')}, "
+            f"{_plural(len(self.edges), 'link')}{extra}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "headline": self.headline,
+            "nodes": [n.as_dict() for n in self.nodes],
+            "edges": self.edges,
+            "paths": self.paths,
+        }
+
+    def table(self) -> Table:
+        if self.query == "paths":
+            headers = ["path", "length", "nodes"]
+            rows = [[i, len(p) - 1, " -> ".join(p)] for i, p in enumerate(self.paths, 1)]
+            return headers, rows, {0, 1}
+        headers = ["id", "type", "label"]
+        return headers, [[n.id, n.type, n.label] for n in self.nodes], set()

@@ -1,0 +1,588 @@
+"""The query catalogue, built from the primitives every backend provides.
+
+The backends do the graph work (index lookups, LEADS_TO traversal, gathering
+extracts: Cypher in Neo4j, networkx in memory); the functions here turn what
+they return into answers. So both backends answer through the same code, and the
+contract tests hold their primitives to the same results.
+
+Evidence rules, used throughout:
+
+- an extract bears on its CMOC; with a ``link`` it bears on that one link only,
+  without one it bears on every link of the CMOC;
+- it bears on a context, mechanism or outcome of its CMOC unless its link leaves
+  that node out;
+- something *has evidence* when at least one extract bearing on it supports or
+  refines it; only-refuting evidence is a gap of its own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import defaultdict
+from typing import Any
+
+from .answers import (
+    Chain,
+    ChainsAnswer,
+    ChainStep,
+    ContestedAnswer,
+    CoverageAnswer,
+    EvidenceAnswer,
+    GapRow,
+    GapsAnswer,
+    LinkEvidence,
+    StudyAnswer,
+    SubgraphAnswer,
+    UnintendedAnswer,
+)
+from .backends.protocol import Backend
+from .errors import UnknownIdError, UsageError
+from .results import CmocParts, EvidenceRow, NodeInfo
+
+__all__ = [
+    "COVERAGE_FIELDS",
+    "GAP_KINDS",
+    "chains",
+    "contested",
+    "coverage",
+    "evidence",
+    "gaps",
+    "neighbourhood",
+    "paths",
+    "study",
+    "unintended",
+]
+
+THEORY_NODES = ("Context", "Mechanism", "Outcome")
+GAP_KINDS = {
+    "mechanism": "Mechanism",
+    "context": "Context",
+    "outcome": "Outcome",
+    "cmoc": "CMOC",
+    "link": "Link",
+}
+COVERAGE_FIELDS = (
+    "design",
+    "sector",
+    "country",
+    "year",
+    "participants",
+    "service_user_involvement",
+)
+MAX_CHAINS = 500
+
+
+# -- shared helpers ------------------------------------------------------------------------
+
+
+def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -> NodeInfo:
+    """The node with ``node_id`` if it is of one of ``types``; else a clear error."""
+    from .validate import closest_ids
+
+    found = backend.lookup([node_id]).get(node_id)
+    if found is not None and found.type in types:
+        return found
+    pool = [i for t, ids in backend.ids_by_type().items() if t in types for i in ids]
+    if found is not None:
+        raise UsageError(
+            f"{node_id!r} is a {found.type}, not a {kind}"
+            + (
+                f"; did you mean {', '.join(closest_ids(node_id, pool))}?"
+                if closest_ids(node_id, pool)
+                else ""
+            )
+        )
+    raise UnknownIdError(kind, node_id, closest_ids(node_id, pool))
+
+
+def _labels(backend: Backend, parts: dict[str, CmocParts]) -> dict[str, NodeInfo]:
+    ids = sorted({m for p in parts.values() for m in p.members()})
+    return backend.lookup(ids) if ids else {}
+
+
+def _by_cmoc(rows: list[EvidenceRow]) -> dict[str, list[EvidenceRow]]:
+    out: dict[str, list[EvidenceRow]] = defaultdict(list)
+    for row in rows:
+        out[row.cmoc].append(row)
+    return out
+
+
+def _link(
+    cmoc: str, source: str, target: str, labels: dict[str, NodeInfo], rows: list[EvidenceRow]
+) -> LinkEvidence:
+    return LinkEvidence(
+        cmoc,
+        source,
+        target,
+        labels[source].label if source in labels else source,
+        labels[target].label if target in labels else target,
+        [r for r in rows if r.cmoc == cmoc and r.bears_on_link(source, target)],
+    )
+
+
+def _has_evidence(rows: list[EvidenceRow]) -> bool:
+    return any(r.stance in ("supports", "refines") for r in rows)
+
+
+# -- 1. chains -------------------------------------------------------------------------------
+
+
+def chains(
+    backend: Backend,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    through: str | None = None,
+    max_depth: int = 4,
+) -> ChainsAnswer:
+    """Every context -> mechanism -> outcome chain from, to or through a node.
+
+    Chains follow linked CMOCs (LEADS_TO) up to ``max_depth`` CMOCs. Each link lists its
+    extracts by stance; each chain names the studies that evidence every link.
+    """
+    given = [(mode, v) for mode, v in (("from", start), ("to", end), ("through", through)) if v]
+    if len(given) > 1:
+        raise UsageError("give one of --from, --to and --through, not several")
+    if not 1 <= max_depth <= 20:
+        raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
+    mode, anchor_id = given[0] if given else ("all", None)
+    anchor = None
+    if anchor_id is not None:
+        anchor = resolve(
+            backend, anchor_id, (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
+        )
+    # paths of CMOCs, each with the index of the step the anchor must sit in
+    placed: list[tuple[list[str], int | None]] = []
+    if anchor is None:
+        everything = backend.cmoc_parts(None)
+        targets = {t for p in everything.values() for t in p.leads_to}
+        ordered = sorted(everything.values(), key=lambda p: p.seq)
+        roots = [p.id for p in ordered if p.id not in targets]
+        found = backend.cmoc_paths(roots, "forward", max_depth) if roots else []
+        covered = {c for path in found for c in path}
+        for p in ordered:  # CMOCs only on cycles have no root: start from the first of each
+            if p.id not in covered:
+                more = backend.cmoc_paths([p.id], "forward", max_depth)
+                found += more
+                covered |= {c for path in more for c in path}
+        placed = [(path, None) for path in found]
+    else:
+        starts = [anchor.id] if anchor.type == "CMOC" else backend.cmocs_containing(anchor.id)
+        if starts and mode == "from":
+            placed = [(p, 0) for p in backend.cmoc_paths(starts, "forward", max_depth)]
+        elif starts and mode == "to":
+            placed = [
+                (p[::-1], len(p) - 1) for p in backend.cmoc_paths(starts, "backward", max_depth)
+            ]
+        elif starts:
+            for start_id in starts:
+                for back in backend.cmoc_paths([start_id], "backward", max_depth):
+                    budget = max_depth - len(back) + 1
+                    for fwd in backend.cmoc_paths([start_id], "forward", budget):
+                        path = back[::-1] + fwd[1:]
+                        if len(set(path)) == len(path):
+                            placed.append((path, len(back) - 1))
+    cmocs = sorted({c for path, _ in placed for c in path})
+    parts = backend.cmoc_parts(cmocs) if cmocs else {}
+    labels = _labels(backend, parts)
+    rows = backend.evidence(cmocs) if cmocs else []
+    placed.sort(key=lambda pi: ([parts[c].seq for c in pi[0]], pi[1] or 0))
+
+    result: list[Chain] = []
+    seen: set[str] = set()
+    for path, at in placed:
+        options = []
+        for i, cmoc in enumerate(path):
+            p = parts[cmoc]
+            pairs = list(itertools.product(p.mechanisms, p.outcomes))
+            if i + 1 < len(path):
+                # where the next CMOC names outcomes of this one as its contexts, the chain
+                # runs through those outcomes only
+                feeds = set(p.outcomes) & set(parts[path[i + 1]].contexts)
+                if feeds:
+                    pairs = [pair for pair in pairs if pair[1] in feeds]
+            if anchor is not None and anchor.type in ("Mechanism", "Outcome") and i == at:
+                pairs = [pair for pair in pairs if anchor.id in pair]
+            options.append(pairs)
+        for combo in itertools.product(*options):
+            steps = [
+                ChainStep(cmoc, [labels[c] for c in parts[cmoc].contexts], labels[m], labels[o])
+                for cmoc, (m, o) in zip(path, combo, strict=True)
+            ]
+            links = []
+            for s in steps:
+                links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
+                links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
+            chain = Chain(steps, links)
+            key = chain.id + "|" + ",".join(path)
+            if key not in seen:
+                seen.add(key)
+                result.append(chain)
+    answer = ChainsAnswer(anchor, mode, max_depth, result[:MAX_CHAINS])
+    answer.total = len(result)  # type: ignore[attr-defined]
+    return answer
+
+
+# -- 2. evidence -----------------------------------------------------------------------------
+
+_LINK = re.compile(r"^\s*([^\s>-][^\s>]*?)\s*->\s*(\S+)\s*$")
+
+
+def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> EvidenceAnswer:
+    """Every extract bearing on a node, a link (``FROM->TO``) or a CMOC, by stance."""
+    match = _LINK.match(target)
+    if match:
+        source_id, target_id = match.groups()
+        source = resolve(backend, source_id, THEORY_NODES, "context, mechanism or outcome")
+        dest = resolve(backend, target_id, THEORY_NODES, "context, mechanism or outcome")
+        candidates = backend.cmocs_containing(source.id)
+        if cmoc is not None:
+            resolve(backend, cmoc, ("CMOC",), "CMOC")
+            candidates = [c for c in candidates if c == cmoc]
+        parts = backend.cmoc_parts(candidates) if candidates else {}
+        holding = [c for c, p in parts.items() if (source.id, dest.id) in p.links()]
+        if not holding:
+            where = f" of CMOC {cmoc!r}" if cmoc else " of any CMOC"
+            raise UsageError(
+                f"{source.id} -> {dest.id} is not a link{where}; a link goes from a context "
+                "to a mechanism or from a mechanism to an outcome of the same CMOC"
+            )
+        rows = [r for r in backend.evidence(holding) if r.bears_on_link(source.id, dest.id)]
+        tid, tlabel, ttype = f"{source.id}->{dest.id}", f"{source.label} -> {dest.label}", "Link"
+    else:
+        node = resolve(
+            backend, target.strip(), (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
+        )
+        if node.type == "CMOC":
+            rows = backend.evidence([node.id])
+        else:
+            cmocs = backend.cmocs_containing(node.id)
+            if cmoc is not None:
+                cmocs = [c for c in cmocs if c == cmoc]
+            rows = [r for r in backend.evidence(cmocs) if r.bears_on_node(node.id)] if cmocs else []
+        tid, tlabel, ttype = node.id, node.label, node.type
+    studies = backend.studies(sorted({r.study for r in rows})) if rows else []
+    return EvidenceAnswer(tid, tlabel, ttype, rows, {s["id"]: s for s in studies})
+
+
+# -- 3. gaps and 4. contested ------------------------------------------------------------------
+
+
+def _everything(
+    backend: Backend,
+) -> tuple[dict[str, CmocParts], dict[str, NodeInfo], dict[str, list[EvidenceRow]]]:
+    parts = backend.cmoc_parts(None)
+    labels = _labels(backend, parts)
+    return parts, labels, _by_cmoc(backend.evidence(None))
+
+
+def _node_rows(
+    node: str, parts: dict[str, CmocParts], by_cmoc: dict[str, list[EvidenceRow]]
+) -> list[EvidenceRow]:
+    return [
+        r
+        for p in parts.values()
+        if node in p.members()
+        for r in by_cmoc.get(p.id, [])
+        if r.bears_on_node(node)
+    ]
+
+
+def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int = 2) -> GapsAnswer:
+    """Things with no evidence, only refuting evidence, or fewer than ``min_studies`` studies."""
+    chosen = kinds or list(GAP_KINDS)
+    unknown = [k for k in chosen if k not in GAP_KINDS]
+    if unknown:
+        raise UsageError(f"unknown kind {unknown[0]!r}; allowed: {', '.join(GAP_KINDS)}")
+    if min_studies < 1:
+        raise UsageError("--min-studies must be at least 1")
+    parts, labels, by_cmoc = _everything(backend)
+    found: list[GapRow] = []
+    totals: dict[str, tuple[int, int]] = {}
+
+    def judge(item_id: str, label: str, type_: str, rows: list[EvidenceRow]) -> bool:
+        counts = {
+            s: sum(1 for r in rows if r.stance == s) for s in ("supports", "refutes", "refines")
+        }
+        studies = len({r.study for r in rows})
+        if not rows:
+            gap = "no evidence"
+        elif not _has_evidence(rows):
+            gap = "only refuting evidence"
+        elif studies < min_studies:
+            gap = "single study" if studies == 1 else f"only {studies} studies"
+        else:
+            return True
+        found.append(
+            GapRow(
+                item_id,
+                label,
+                type_,
+                gap,
+                studies,
+                len(rows),
+                counts["supports"],
+                counts["refutes"],
+                counts["refines"],
+            )
+        )
+        return _has_evidence(rows)
+
+    for kind in chosen:
+        type_ = GAP_KINDS[kind]
+        evidenced = total = 0
+        if type_ in THEORY_NODES:
+            for node in backend.nodes(type_):
+                rows = _node_rows(node.id, parts, by_cmoc)
+                judge(node.id, node.label, type_, rows)
+                evidenced += _has_evidence(rows)
+                total += 1
+        elif type_ == "CMOC":
+            for p in sorted(parts.values(), key=lambda p: p.seq):
+                rows = by_cmoc.get(p.id, [])
+                judge(p.id, p.label, "CMOC", rows)
+                evidenced += _has_evidence(rows)
+                total += 1
+        else:
+            for p in sorted(parts.values(), key=lambda p: p.seq):
+                for source, target in p.links():
+                    link = _link(p.id, source, target, labels, by_cmoc.get(p.id, []))
+                    judge(link.id, link.label, "Link", link.rows)
+                    evidenced += _has_evidence(link.rows)
+                    total += 1
+        totals[type_] = (evidenced, total)
+    severity = {"no evidence": 0, "only refuting evidence": 1}
+    order = {t: i for i, t in enumerate(GAP_KINDS.values())}
+    found.sort(key=lambda r: (order[r.type], severity.get(r.gap, 2)))
+    return GapsAnswer(chosen, min_studies, found, totals)
+
+
+def contested(backend: Backend) -> ContestedAnswer:
+    """Links and CMOCs with both supporting and refuting evidence."""
+    parts, labels, by_cmoc = _everything(backend)
+
+    def split(rows: list[EvidenceRow]) -> bool:
+        stances = {r.stance for r in rows}
+        return "supports" in stances and "refutes" in stances
+
+    links = []
+    cmocs = []
+    cmoc_nodes = backend.lookup([p.id for p in parts.values()])
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        rows = by_cmoc.get(p.id, [])
+        for source, target in p.links():
+            link = _link(p.id, source, target, labels, rows)
+            if split(link.rows):
+                links.append(link)
+        if split(rows):
+            cmocs.append((cmoc_nodes[p.id], rows))
+    return ContestedAnswer(links, cmocs)
+
+
+# -- 5. unintended -------------------------------------------------------------------------------
+
+
+def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
+    """Unintended outcomes and the chains that lead to them."""
+    found = [o for o in backend.nodes("Outcome") if o.props.get("intended") is False]
+    return UnintendedAnswer([(o, chains(backend, end=o.id, max_depth=max_depth)) for o in found])
+
+
+# -- 6. study and coverage ---------------------------------------------------------------------
+
+
+def study(backend: Backend, study_id: str) -> StudyAnswer:
+    """What one study supports, refutes or refines, link by link."""
+    node = resolve(backend, study_id, ("Study",), "study")
+    record = backend.studies([node.id])[0]
+    rows = backend.evidence(study=node.id)
+    cmocs = sorted({r.cmoc for r in rows})
+    parts = backend.cmoc_parts(cmocs) if cmocs else {}
+    labels = _labels(backend, parts)
+    links = []
+    touched: dict[str, int] = defaultdict(int)
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        for source, target in p.links():
+            link = _link(p.id, source, target, labels, rows)
+            if link.rows:
+                links.append(link)
+        for mech in p.mechanisms:
+            touched[mech] += sum(1 for r in rows if r.cmoc == p.id and r.bears_on_node(mech))
+    mechanisms = [(labels[m], n) for m, n in touched.items() if n]
+    return StudyAnswer(record, links, rows, mechanisms)
+
+
+def _values(record: dict[str, Any], by: str) -> list[str]:
+    value = record.get(by)
+    if by == "service_user_involvement":
+        return ["yes" if value else "no"]
+    if by == "participants":
+        return [str(v) for v in value] if value else ["unknown"]
+    return [str(value)] if value not in (None, "") else ["unknown"]
+
+
+def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
+    """How each mechanism's evidence spreads over a study field (distinct studies)."""
+    if by not in COVERAGE_FIELDS:
+        raise UsageError(f"cannot cover by {by!r}; allowed: {', '.join(COVERAGE_FIELDS)}")
+    records = {s["id"]: s for s in backend.studies()}
+    all_studies: dict[str, int] = defaultdict(int)
+    for record in records.values():
+        for value in _values(record, by):
+            all_studies[value] += 1
+    parts, _, by_cmoc = _everything(backend)
+    rows = []
+    for mech in backend.nodes("Mechanism"):
+        evidence_rows = _node_rows(mech.id, parts, by_cmoc)
+        studies: dict[str, set[str]] = defaultdict(set)
+        extracts: dict[str, int] = defaultdict(int)
+        for r in evidence_rows:
+            for value in _values(records.get(r.study, {}), by):
+                studies[value].add(r.study)
+                extracts[value] += 1
+        rows.append(
+            (
+                mech,
+                {v: len(s) for v, s in studies.items()},
+                dict(extracts),
+                len({r.study for r in evidence_rows}),
+            )
+        )
+    values = set(all_studies)
+    if by == "service_user_involvement":
+        values |= {"yes", "no"}
+        all_studies.setdefault("yes", 0)
+    ordered = sorted(values, key=lambda v: (v == "unknown", _sort_key(v)))
+    return CoverageAnswer(by, ordered, rows, {v: all_studies.get(v, 0) for v in ordered})
+
+
+def _sort_key(value: str) -> tuple[int, Any]:
+    return (0, int(value)) if value.isdigit() else (1, value)
+
+
+# -- 7. paths and neighbourhood ----------------------------------------------------------------
+
+
+def _theory_links(parts: dict[str, CmocParts]) -> list[tuple[str, str, str, str]]:
+    """(source, target, cmoc, type) for every link and every LEADS_TO bridge."""
+    out = []
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        for source, target in p.links():
+            out.append((source, target, p.id, "Link"))
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        for nxt in p.leads_to:
+            if nxt in parts:
+                for o in p.outcomes:
+                    for c in parts[nxt].contexts:
+                        out.append((o, c, f"{p.id}->{nxt}", "LeadsTo"))
+    return out
+
+
+def _edge_dicts(
+    edges: list[tuple[str, str, str, str]],
+    labels: dict[str, NodeInfo],
+    by_cmoc: dict[str, list[EvidenceRow]],
+) -> list[dict[str, Any]]:
+    out = []
+    for source, target, cmoc, type_ in edges:
+        if type_ == "Link":
+            link = _link(cmoc, source, target, labels, by_cmoc.get(cmoc, []))
+            out.append(link.as_dict())
+        else:
+            out.append(
+                {
+                    "id": f"{cmoc}:{source}->{target}",
+                    "label": "leads to",
+                    "type": "LeadsTo",
+                    "cmoc": cmoc,
+                    "from": source,
+                    "to": target,
+                    "studies": 0,
+                    "extracts": 0,
+                }
+            )
+    return out
+
+
+def subgraph(
+    backend: Backend,
+    node_ids: set[str] | None = None,
+    *,
+    query: str = "map",
+    description: str = "the whole theory",
+) -> SubgraphAnswer:
+    """Nodes (all, or ``node_ids``) with every link and bridge between them, with evidence."""
+    parts = backend.cmoc_parts(None)
+    edges = [
+        e
+        for e in _theory_links(parts)
+        if node_ids is None or (e[0] in node_ids and e[1] in node_ids)
+    ]
+    labels = _labels(backend, parts)
+    keep = set(labels) if node_ids is None else node_ids
+    used_cmocs = sorted({e[2] for e in edges if e[3] == "Link"})
+    by_cmoc = _by_cmoc(backend.evidence(used_cmocs)) if used_cmocs else {}
+    order = {
+        i: n
+        for n, i in enumerate(sorted(labels, key=lambda i: (THEORY_NODES.index(labels[i].type), i)))
+    }
+    nodes = sorted((labels[i] for i in keep if i in labels), key=lambda n: order[n.id])
+    return SubgraphAnswer(query, description, nodes, _edge_dicts(edges, labels, by_cmoc))
+
+
+def paths(
+    backend: Backend, source: str, target: str, *, max_depth: int = 6, undirected: bool = False
+) -> SubgraphAnswer:
+    """Every simple path of links between two nodes, at most ``max_depth`` links long."""
+    import networkx as nx
+
+    a = resolve(backend, source, THEORY_NODES, "context, mechanism or outcome")
+    b = resolve(backend, target, THEORY_NODES, "context, mechanism or outcome")
+    if not 1 <= max_depth <= 20:
+        raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
+    parts = backend.cmoc_parts(None)
+    graph = nx.MultiDiGraph()
+    for s, t, cmoc, type_ in _theory_links(parts):
+        graph.add_edge(s, t, key=cmoc, type=type_)
+    view = graph.to_undirected(as_view=True) if undirected else graph
+    found: list[list[str]] = []
+    if a.id in graph and b.id in graph and a.id != b.id:
+        unique = {tuple(p) for p in nx.all_simple_paths(view, a.id, b.id, cutoff=max_depth)}
+        found = [list(p) for p in sorted(unique, key=lambda p: (len(p), p))]
+    nodes = {n for p in found for n in p}
+    pairs = {(p[i], p[i + 1]) for p in found for i in range(len(p) - 1)}
+    if undirected:
+        pairs |= {(y, x) for x, y in pairs}
+    answer = subgraph(backend, nodes, query="paths", description=f"paths from {a.id} to {b.id}")
+    answer.edges = [e for e in answer.edges if (e["from"], e["to"]) in pairs]
+    answer.paths = found
+    if not found:
+        answer.nodes = []
+    return answer
+
+
+def neighbourhood(backend: Backend, node_id: str, *, depth: int = 1) -> SubgraphAnswer:
+    """The sub-theory around a node: everything within ``depth`` links, either way."""
+    import networkx as nx
+
+    node = resolve(backend, node_id, (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC")
+    if not 0 <= depth <= 20:
+        raise UsageError(f"--depth must be from 0 to 20, not {depth}")
+    parts = backend.cmoc_parts(None)
+    graph = nx.Graph()
+    for s, t, _, _ in _theory_links(parts):
+        graph.add_edge(s, t)
+    starts = list(parts[node.id].members()) if node.type == "CMOC" else [node.id]
+    keep: set[str] = set()
+    for start in starts:
+        if start in graph:
+            keep |= set(nx.single_source_shortest_path_length(graph, start, cutoff=depth))
+        else:
+            keep.add(start)
+    return subgraph(
+        backend,
+        keep,
+        query="neighbourhood",
+        description=f"neighbourhood of {node.id} to depth {depth}",
+    )
