@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 from .model import TheoryDocument
 
@@ -108,15 +109,15 @@ def generate(
         for i in range(1, mechanisms + 1)
     ]
     unsupported_ids = {m["id"] for m in rng.sample(mechs, k=round(mechanisms * unsupported))}
-    outcomes: list[dict] = []
-    cmocs: list[dict] = []
+    outcomes: list[dict[str, Any]] = []
+    cmocs: list[dict[str, Any]] = []
     for index, mech in enumerate(mechs):
         for _ in range(1 if rng.random() < 0.6 else 2):
             number = len(cmocs) + 1
             out_ids = []
             for _ in range(1 if rng.random() < 0.7 else 2):
                 oid = f"o-{len(outcomes) + 1:04d}"
-                outcome = {
+                outcome: dict[str, Any] = {
                     "id": oid,
                     "label": f"Outcome {len(outcomes) + 1}: {_phrase(rng)}",
                     "level": rng.choice(LEVELS),
@@ -174,9 +175,9 @@ def generate(
         for cmoc in cmocs:
             if "rpt" in cmoc["theories"] and rng.random() < 0.8:
                 cmoc["theories"].append("fpt")
-    study_rows = []
+    study_rows: list[dict[str, Any]] = []
     for i in range(1, studies + 1):
-        study = {
+        study: dict[str, Any] = {
             "id": f"study-{i:05d}",
             "title": f"Generated study {i}",
             "year": rng.randint(2000, 2024),
@@ -190,7 +191,7 @@ def generate(
             study["participants"] = sorted({*study["participants"], "service users"})
         study_rows.append(study)
     evidenced = [c for c in cmocs if c["mechanisms"][0] not in unsupported_ids]
-    extracts = []
+    extracts: list[dict[str, Any]] = []
     for study in study_rows:
         # heavy tail: most studies give one or two extracts, a few give many
         count = max(1, round(rng.paretovariate(1.6) * extracts_per_study * 0.4))
