@@ -202,10 +202,12 @@ class Chain:
         for link in self.links:
             lines.append(f"  {link.source} -> {link.target} [{link.cmoc}]: {link.summary()}")
         whole = self.whole_chain_studies
-        if whole:
-            noun = "study evidences" if len(whole) == 1 else "studies evidence"
+        if len(whole) == 1:
+            lines.append(f"  One study carries the whole chain: {whole[0]} evidences every link.")
+        elif whole:
             lines.append(
-                f"  One study carries the whole chain: {', '.join(whole)} ({noun} every link)."
+                f"  {len(whole)} studies each carry the whole chain, evidencing every link: "
+                f"{', '.join(whole)}."
             )
         elif all(link.rows for link in self.links):
             lines.append(

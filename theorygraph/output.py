@@ -28,7 +28,10 @@ def _cell(value: Any) -> str:
 
 
 def table(
-    headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int] | None = None
+    headers: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    numeric: set[int] | None = None,
+    max_width: int = 60,
 ) -> str:
     """A plain aligned table; columns listed in ``numeric`` are right-aligned.
 
@@ -39,7 +42,7 @@ def table(
     bb  22
     """
     numeric = numeric or set()
-    cells = [[_cell(v).replace("\n", " ") for v in row] for row in rows]
+    cells = [[_clip(_cell(v).replace("\n", " "), max_width) for v in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, value in enumerate(row):
@@ -54,6 +57,11 @@ def table(
     out = [line(list(headers)), line(["-" * w for w in widths])]
     out += [line(row) for row in cells]
     return "\n".join(out)
+
+
+def _clip(text: str, width: int) -> str:
+    """Long text cut to ``width`` characters for the terminal (CSV and Markdown keep it)."""
+    return text if len(text) <= width else text[: width - 3].rstrip() + "..."
 
 
 def render_rows(
