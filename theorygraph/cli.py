@@ -377,6 +377,68 @@ def pull(
     click.echo(f"wrote review {name!r} to {path}", err=True)
 
 
+@main.command(name="map")
+@source_argument
+@review_option
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="The HTML file to write (one file, nothing else).",
+)
+@click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
+@click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
+@click.option("--depth", default=1, show_default=True, help="Links around --focus.")
+@click.option("--title", help="The map's title (default: the review's title).")
+@click.option(
+    "--layout",
+    type=click.Choice(["layered", "force"]),
+    default="layered",
+    show_default=True,
+    help="layered: contexts, mechanisms, outcomes left to right; force: force-directed.",
+)
+@neo4j_options
+@handles_errors
+def map_command(
+    source: str,
+    review: str | None,
+    output: str,
+    theory: str | None,
+    focus: str | None,
+    depth: int,
+    title: str | None,
+    layout: str,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
+    """Write an interactive HTML theory map that opens offline, in one file.
+
+    Click a node or an arrow to read its extracts; search, and filter by theory
+    version, node type, evidence, study design and sector.
+
+    \b
+    Example:
+      theorygraph map samples/ics-leadership -o ics-map.html
+      theorygraph map samples/ics-leadership --focus m-inspiring-intent --depth 2 -o m.html
+    """
+    from pathlib import Path
+
+    from .graph import TheoryGraph
+
+    if not output.lower().endswith((".html", ".htm")):
+        raise click.UsageError(f"{output!r}: a map is an HTML file; name it *.html")
+    if not Path(output).parent.is_dir() and str(Path(output).parent):
+        raise click.UsageError(f"{output!r}: folder {Path(output).parent} does not exist")
+    with TheoryGraph.open(
+        source, review=review, neo4j=_neo4j(username, password, database)
+    ) as graph:
+        result = graph.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
+    path = result.save(output)
+    click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows)", err=True)
+
+
 def _register() -> None:
     from .cli_queries import query
 

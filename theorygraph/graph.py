@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     )
     from .backends.neo4j import Neo4jSettings, PushResult
     from .backends.protocol import Backend
+    from .render.map import TheoryMap
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jOptions", "TheoryGraph", "is_neo4j_uri"]
 
@@ -183,6 +184,26 @@ class TheoryGraph:
         from . import queries
 
         return queries.neighbourhood(self.backend, node, depth=depth)
+
+    # -- maps ------------------------------------------------------------------------------
+    def map(
+        self,
+        *,
+        theory: str | None = None,
+        focus: str | None = None,
+        depth: int = 1,
+        title: str | None = None,
+        layout: str = "layered",
+    ) -> TheoryMap:
+        """An interactive HTML map of the review (or one theory, or around one node).
+
+        The result displays inline in Jupyter; ``.save(path)`` writes one offline file.
+        """
+        from .render.map import render_map
+        from .render.mapdata import build_map
+
+        model = build_map(self.backend, theory=theory, focus=focus, depth=depth, title=title)
+        return render_map(model, layout=layout)
 
     def save(self, path: str | Path) -> Path:
         """Save to one file: a graph file (``.graph.json``) or a theory file (.yaml/.json)."""

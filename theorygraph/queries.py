@@ -472,10 +472,11 @@ def _theory_links(parts: dict[str, CmocParts]) -> list[tuple[str, str, str, str]
             out.append((source, target, p.id, "Link"))
     for p in sorted(parts.values(), key=lambda p: p.seq):
         for nxt in p.leads_to:
-            if nxt in parts:
-                for o in p.outcomes:
-                    for c in parts[nxt].contexts:
-                        out.append((o, c, f"{p.id}->{nxt}", "LeadsTo"))
+            if nxt not in parts or set(p.outcomes) & set(parts[nxt].contexts):
+                continue  # the next CMOC names the outcome as its context: links carry it
+            for o in p.outcomes:
+                for c in parts[nxt].contexts:
+                    out.append((o, c, f"{p.id}->{nxt}", "LeadsTo"))
     return out
 
 

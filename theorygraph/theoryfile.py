@@ -204,6 +204,12 @@ def atomic_write_bytes(path: Path, blob: bytes) -> None:
         raise UsageError(f"{path}: folder {parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
+        # mkstemp makes the file private (0600): give it the mode an ordinary write would
+        try:
+            mode = os.stat(path).st_mode & 0o777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(blob)
             handle.flush()
@@ -213,6 +219,12 @@ def atomic_write_bytes(path: Path, blob: bytes) -> None:
         with _suppress():
             os.unlink(tmp)
         raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 class _suppress:

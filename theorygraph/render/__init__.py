@@ -1,0 +1,1 @@
+"""Rendering: interactive HTML theory maps and graph exports."""

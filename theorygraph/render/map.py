@@ -1,0 +1,250 @@
+"""Interactive HTML theory maps: one self-contained file that opens offline.
+
+The network is assembled with pyvis and written through theorygraph's own template:
+vis-network is inlined from the installed pyvis package, the data travels as JSON in
+a ``<script type="application/json">`` block (with ``<``, ``>`` and ``&`` escaped, so
+no quote can close the script), and the page puts every piece of user text into the
+document with ``textContent``, never as HTML. Nothing is fetched when the map opens,
+and nothing is written except the output file.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .mapdata import MapEdge, MapModel, MapNode
+
+__all__ = ["PHYSICS_LIMIT", "TheoryMap", "render_map"]
+
+#: above this many nodes, physics is off and the layout is computed before writing
+PHYSICS_LIMIT = 300
+VIS_VERSION = "vis-9.1.2"
+
+NODE_STYLE: dict[str, dict[str, Any]] = {
+    "Context": {"shape": "box", "color": {"background": "#dbeafe", "border": "#2563eb"}},
+    "Mechanism": {"shape": "ellipse", "color": {"background": "#fef3c7", "border": "#d97706"}},
+    "Outcome": {"shape": "box", "color": {"background": "#dcfce7", "border": "#16a34a"}},
+}
+UNSUPPORTED: dict[str, str] = {"background": "#f3f4f6", "border": "#9ca3af"}
+UNINTENDED = {"background": "#fee2e2", "border": "#dc2626"}
+EDGE_STYLE: dict[str, dict[str, Any]] = {
+    "supporting": {"color": "#16a34a", "dashes": False},
+    "refuting": {"color": "#dc2626", "dashes": False},
+    "contested": {"color": "#ea580c", "dashes": False},
+    "refining": {"color": "#2563eb", "dashes": [8, 4]},
+    "none": {"color": "#9ca3af", "dashes": [4, 4]},
+    "leads-to": {"color": "#6b7280", "dashes": [2, 4]},
+}
+
+
+@dataclass
+class TheoryMap:
+    """A rendered map: the HTML text, with a notebook view and a save method."""
+
+    html: str
+    nodes: int
+    edges: int
+
+    def save(self, path: str | Path) -> Path:
+        """Write the map as one UTF-8 file (atomically; nothing else is written)."""
+        from ..theoryfile import atomic_write_text
+
+        target = Path(path)
+        atomic_write_text(target, self.html)
+        return target
+
+    def _repr_html_(self) -> str:
+        """Show the map inline in Jupyter, sandboxed in an iframe of its own."""
+        return (
+            '<iframe style="width:100%;height:640px;border:1px solid #e5e7eb" '
+            'sandbox="allow-scripts" srcdoc="' + html.escape(self.html, quote=True) + '"></iframe>'
+        )
+
+
+def _vis_assets() -> tuple[str, str]:
+    try:
+        lib = resources.files("pyvis") / "templates" / "lib" / VIS_VERSION
+        js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+        css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError) as exc:  # pragma: no cover
+        raise UsageError(
+            f"the installed pyvis does not ship vis-network ({VIS_VERSION}); "
+            "reinstall with: pip install 'pyvis>=0.3.2'"
+        ) from exc
+    # an inline script ends at the first "</script": make sure the library holds none
+    return re.sub(r"</(script)", r"<\\/\1", js, flags=re.I), css
+
+
+def script_json(data: Any) -> str:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' survives raw.
+
+    >>> script_json({"q": "</script><b>&"})
+    '{"q": "\\\\u003c/script\\\\u003e\\\\u003cb\\\\u003e\\\\u0026"}'
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    for raw, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(raw, escaped)
+    return text
+
+
+def _node_options(node: MapNode) -> dict[str, Any]:
+    style = NODE_STYLE.get(node.type, NODE_STYLE["Context"])
+    color = dict(style["color"])
+    label = node.label
+    options: dict[str, Any] = {"shape": style["shape"], "borderWidth": 2}
+    if node.unsupported:
+        color = dict(UNSUPPORTED)
+        label += "\n(no evidence)"
+        options["shapeProperties"] = {"borderDashes": [5, 4]}
+    if node.type == "Outcome" and not node.intended:
+        color = dict(UNINTENDED)
+        label = "\u26a0 " + label
+        options["borderWidth"] = 3
+    color["highlight"] = {"background": "#fde68a", "border": "#111827"}
+    options["color"] = color
+    options["label"] = label
+    return options
+
+
+def _edge_options(edge: MapEdge) -> dict[str, Any]:
+    style = EDGE_STYLE[edge.stance]
+    width = 1.0 if edge.type == "LeadsTo" else 1.0 + min(edge.studies, 12) * 0.75
+    return {
+        "color": {"color": style["color"], "highlight": "#111827"},
+        "dashes": style["dashes"],
+        "width": width,
+        "arrows": "to",
+    }
+
+
+def _force_positions(model: MapModel) -> None:
+    """A force-directed layout computed here, for maps too large for in-browser physics."""
+    try:
+        import numpy  # noqa: F401
+    except ImportError as exc:
+        raise UsageError(
+            f"a force layout of more than {PHYSICS_LIMIT} nodes is computed before writing "
+            "and needs numpy: pip install 'theorygraph[layout]', or use --layout layered"
+        ) from exc
+    import networkx as nx
+
+    graph = nx.Graph()
+    graph.add_nodes_from(n.id for n in model.nodes)
+    graph.add_edges_from((e.source, e.target) for e in model.edges)
+    start = {n.id: (n.x, n.y) for n in model.nodes}
+    scale = 60.0 * max(1.0, len(model.nodes) ** 0.5)
+    positions = nx.spring_layout(graph, pos=start, iterations=30, seed=1, scale=scale)
+    for node in model.nodes:
+        node.x, node.y = (float(v) for v in positions[node.id])
+
+
+def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
+    """Render a map model to a self-contained HTML page."""
+    from pyvis.network import Network
+
+    if layout not in ("layered", "force"):
+        raise UsageError(f"unknown layout {layout!r}; allowed: layered, force")
+    small = len(model.nodes) <= PHYSICS_LIMIT
+    physics = layout == "force" and small
+    if layout == "force" and not small:
+        _force_positions(model)
+
+    net = Network(directed=True, cdn_resources="remote")
+    for node in model.nodes:
+        options = _node_options(node)
+        label = options.pop("label")
+        extra: dict[str, Any] = {} if physics else {"x": node.x, "y": node.y, "physics": False}
+        net.add_node(
+            node.id,
+            label=label,
+            plain=node.label,
+            ntype=node.type,
+            extracts=node.extracts,
+            studies=node.studies,
+            cmocs=node.cmocs,
+            theories=node.theories,
+            unsupported=node.unsupported,
+            unintended=node.type == "Outcome" and not node.intended,
+            description=node.description or "",
+            level=node.level,
+            **options,
+            **extra,
+        )
+    for edge in model.edges:
+        net.add_edge(
+            edge.source,
+            edge.target,
+            id=edge.id,
+            stance=edge.stance,
+            extracts=edge.extracts,
+            studies=edge.studies,
+            cmocs=edge.cmocs,
+            theories=edge.theories,
+            **_edge_options(edge),
+        )
+    options = {
+        "physics": {
+            "enabled": physics,
+            "solver": "forceAtlas2Based",
+            "stabilization": {"enabled": physics, "iterations": 150, "fit": True},
+        },
+        "layout": {"improvedLayout": False},
+        "interaction": {
+            "hover": small,
+            "keyboard": True,
+            "hideEdgesOnDrag": not small,
+            "hideEdgesOnZoom": not small,
+        },
+        "edges": {
+            "smooth": {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.35}
+            if small
+            else False,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+        },
+        "nodes": {"margin": 6, "widthConstraint": {"maximum": 190}, "font": {"size": 13}},
+    }
+    data = {
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "extracts": model.extracts,
+        "studies": model.studies,
+        "theories": model.theories,
+        "description": model.description,
+        "options": options,
+    }
+    js, css = _vis_assets()
+    values = {
+        "TITLE": html.escape(model.title),
+        "VERSION": html.escape(_version()),
+        "VIS_CSS": css,
+        "VIS_JS": js,
+        "DATA": script_json(data),
+    }
+    template = (resources.files("theorygraph.render") / "templates" / "map.html").read_text(
+        encoding="utf-8"
+    )
+    # one pass, so text put in for one placeholder is never scanned for another
+    page = re.sub(r"%%([A-Z_]+)%%", lambda m: values[m.group(1)], template)
+    return TheoryMap(page, len(model.nodes), len(model.edges))
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("theorygraph")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0+unknown"

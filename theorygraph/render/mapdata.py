@@ -1,0 +1,280 @@
+"""What a theory map shows, as plain data: nodes, merged links, evidence, layout.
+
+The same data feeds the HTML map and every export (GraphML, GEXF, Cytoscape,
+Mermaid, DOT), so they all carry the same types, stances and study counts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..backends.protocol import Backend
+from ..results import CmocParts, EvidenceRow
+
+__all__ = ["MapEdge", "MapModel", "MapNode", "build_map", "edge_stance", "layered_layout"]
+
+STANCE_ORDER = ("supports", "refutes", "refines")
+_DOI = re.compile(r"^10\.\d{4,9}/[^\s]+$")
+
+
+def edge_stance(rows: list[EvidenceRow]) -> str:
+    """One word for the evidence on a link: supporting, refuting, contested, refining, none."""
+    stances = {r.stance for r in rows}
+    if not stances:
+        return "none"
+    if "supports" in stances and "refutes" in stances:
+        return "contested"
+    if "supports" in stances:
+        return "supporting"
+    if "refutes" in stances:
+        return "refuting"
+    return "refining"
+
+
+def safe_doi(doi: object) -> str | None:
+    """A DOI that may become a link (``10.xxxx/...``); anything else is shown as text only."""
+    if isinstance(doi, str) and _DOI.match(doi.strip()):
+        return doi.strip()
+    return None
+
+
+@dataclass
+class MapNode:
+    id: str
+    type: str
+    label: str
+    extracts: list[str] = field(default_factory=list)
+    studies: int = 0
+    evidenced: bool = False
+    intended: bool = True
+    theories: list[str] = field(default_factory=list)
+    cmocs: list[str] = field(default_factory=list)
+    description: str | None = None
+    x: float = 0.0
+    y: float = 0.0
+    level: int = 0
+
+    @property
+    def unsupported(self) -> bool:
+        return self.type == "Mechanism" and not self.evidenced
+
+
+@dataclass
+class MapEdge:
+    source: str
+    target: str
+    type: str  # "Link" or "LeadsTo"
+    cmocs: list[str] = field(default_factory=list)
+    extracts: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    studies: int = 0
+    stance: str = "none"
+    theories: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return f"{self.source}->{self.target}" + (":leads" if self.type == "LeadsTo" else "")
+
+
+@dataclass
+class MapModel:
+    title: str
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    extracts: dict[str, dict[str, Any]]
+    studies: dict[str, dict[str, Any]]
+    theories: list[dict[str, Any]]
+    description: str = ""
+
+
+def _citation(record: dict[str, Any]) -> str:
+    authors = record.get("authors") or []
+    who = (authors[0] + (" et al." if len(authors) > 1 else "")) if authors else ""
+    year = record.get("year")
+    parts = [p for p in (who, f"({year})" if year else "", record.get("title", "")) if p]
+    venue = record.get("venue")
+    return " ".join(parts) + (f". {venue}" if venue else "")
+
+
+def build_map(
+    backend: Backend,
+    *,
+    theory: str | None = None,
+    focus: str | None = None,
+    depth: int = 1,
+    title: str | None = None,
+) -> MapModel:
+    """Collect what the map of a review (or of one theory, or around one node) shows."""
+    from .. import queries
+
+    parts = backend.cmoc_parts(None)
+    theories = [
+        {
+            "id": t.id,
+            "label": t.label,
+            "version": t.props.get("version"),
+            "status": t.props.get("status", "initial"),
+        }
+        for t in backend.nodes("Theory")
+    ]
+    description = "the whole review"
+    if theory is not None:
+        queries.resolve(backend, theory, ("Theory",), "theory")
+        parts = {c: p for c, p in parts.items() if theory in p.theories}
+        description = f"theory {theory}"
+    keep: set[str] | None = None
+    if focus is not None:
+        keep = {n.id for n in queries.neighbourhood(backend, focus, depth=depth).nodes}
+        description += f", around {focus} to depth {depth}"
+    members = sorted({m for p in parts.values() for m in p.members()})
+    if keep is not None:
+        members = [m for m in members if m in keep]
+    labels = backend.lookup(members) if members else {}
+    links = [e for e in queries._theory_links(parts) if e[0] in labels and e[1] in labels]
+    used = sorted(
+        {e[2] for e in links if e[3] == "Link"}
+        | {c for c, p in parts.items() if set(p.members()) & set(labels)}
+    )
+    rows = backend.evidence(used) if used else []
+    by_cmoc: dict[str, list[EvidenceRow]] = defaultdict(list)
+    for row in rows:
+        by_cmoc[row.cmoc].append(row)
+
+    nodes = _nodes(labels, parts, by_cmoc)
+    edges = _edges(links, parts, by_cmoc)
+    cited = sorted({r.study for r in rows})
+    studies = {}
+    for record in backend.studies(cited) if cited else []:
+        studies[record["id"]] = {
+            "citation": _citation(record),
+            "doi": safe_doi(record.get("doi")),
+            "doi_text": record.get("doi"),
+            "design": record.get("design") or "unknown",
+            "sector": record.get("sector") or "unknown",
+            "year": record.get("year"),
+        }
+    extracts = {
+        r.extract: {
+            "quote": r.quote,
+            "kind": r.kind,
+            "location": r.location,
+            "stance": r.stance,
+            "rationale": r.rationale,
+            "relevance": r.relevance,
+            "rigour": r.rigour,
+            "study": r.study,
+            "cmoc": r.cmoc,
+            "link": [r.link_from, r.link_to] if r.link_from else None,
+        }
+        for r in rows
+    }
+    layered_layout(nodes, edges)
+    return MapModel(
+        title or f"{backend.review().title}",
+        nodes,
+        edges,
+        extracts,
+        studies,
+        theories,
+        description,
+    )
+
+
+def _nodes(
+    labels: dict[str, Any], parts: dict[str, CmocParts], by_cmoc: dict[str, list[EvidenceRow]]
+) -> list[MapNode]:
+    order = {"Context": 0, "Mechanism": 1, "Outcome": 2}
+    out = []
+    for node_id, info in labels.items():
+        holding = [p for p in sorted(parts.values(), key=lambda p: p.seq) if node_id in p.members()]
+        rows = [r for p in holding for r in by_cmoc.get(p.id, []) if r.bears_on_node(node_id)]
+        out.append(
+            MapNode(
+                id=node_id,
+                type=info.type,
+                label=info.label,
+                extracts=[r.extract for r in rows],
+                studies=len({r.study for r in rows}),
+                evidenced=any(r.stance in ("supports", "refines") for r in rows),
+                intended=info.props.get("intended", True) is not False,
+                theories=sorted({t for p in holding for t in p.theories}),
+                cmocs=[p.id for p in holding],
+                description=info.props.get("description"),
+            )
+        )
+    out.sort(key=lambda n: (order.get(n.type, 3), n.id))
+    return out
+
+
+def _edges(
+    links: list[tuple[str, str, str, str]],
+    parts: dict[str, CmocParts],
+    by_cmoc: dict[str, list[EvidenceRow]],
+) -> list[MapEdge]:
+    merged: dict[tuple[str, str, str], MapEdge] = {}
+    for source, target, cmoc, kind in links:
+        edge = merged.setdefault((source, target, kind), MapEdge(source, target, kind))
+        if kind == "Link":
+            edge.cmocs.append(cmoc)
+            seen = set(edge.extracts)
+            edge.extracts += [
+                r.extract
+                for r in by_cmoc.get(cmoc, [])
+                if r.bears_on_link(source, target) and r.extract not in seen
+            ]
+            edge.theories = sorted(set(edge.theories) | set(parts[cmoc].theories))
+        else:
+            first = cmoc.split("->")[0]
+            edge.cmocs.append(cmoc)
+            edge.theories = sorted(set(edge.theories) | set(parts[first].theories))
+    rows_by_id = {r.extract: r for rows in by_cmoc.values() for r in rows}
+    for edge in merged.values():
+        rows = [rows_by_id[x] for x in edge.extracts]
+        edge.counts = {s: sum(1 for r in rows if r.stance == s) for s in STANCE_ORDER}
+        edge.studies = len({r.study for r in rows})
+        edge.stance = edge_stance(rows) if edge.type == "Link" else "leads-to"
+    return list(merged.values())
+
+
+def layered_layout(
+    nodes: list[MapNode], edges: list[MapEdge], dx: float = 250.0, dy: float = 64.0
+) -> None:
+    """Place nodes left to right by their depth along the links, then spread each column.
+
+    A node's column is the length of the longest chain of links leading to it (cycles
+    are collapsed first), so contexts come before mechanisms before outcomes, and an
+    outcome that feeds a later CMOC comes before that CMOC's mechanism. Within a
+    column, nodes sit near the average height of their predecessors.
+    """
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(n.id for n in nodes)
+    graph.add_edges_from((e.source, e.target) for e in edges if e.source != e.target)
+    dag = nx.condensation(graph)
+    level_of_component: dict[int, int] = {}
+    for component in nx.topological_sort(dag):
+        preds = list(dag.predecessors(component))
+        level_of_component[component] = 1 + max((level_of_component[p] for p in preds), default=-1)
+    mapping = dag.graph["mapping"]
+    columns: dict[int, list[MapNode]] = defaultdict(list)
+    for node in nodes:
+        node.level = level_of_component[mapping[node.id]]
+        columns[node.level].append(node)
+    y_of: dict[str, float] = {}
+    for level in sorted(columns):
+        column = columns[level]
+
+        def barycentre(n: MapNode) -> float:
+            ys = [y_of[p] for p in graph.predecessors(n.id) if p in y_of]
+            return sum(ys) / len(ys) if ys else float("inf")
+
+        column.sort(key=lambda n: (barycentre(n), n.type, n.id))
+        top = -(len(column) - 1) * dy / 2
+        for i, node in enumerate(column):
+            node.x = level * dx
+            node.y = top + i * dy
+            y_of[node.id] = node.y
