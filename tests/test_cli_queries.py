@@ -16,7 +16,8 @@ from theorygraph.cli import main
 def q(sample):
     def run(*args: str, source=None):
         result = CliRunner().invoke(
-            main, ["query", args[0], str(source or sample), *map(str, args[1:])],
+            main,
+            ["query", args[0], str(source or sample), *map(str, args[1:])],
             catch_exceptions=False,
         )
         return result

@@ -439,6 +439,78 @@ def map_command(
     click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows)", err=True)
 
 
+EXPORT_SUFFIXES = {
+    "graphml": (".graphml", ".xml"),
+    "gexf": (".gexf", ".xml"),
+    "cytoscape": (".json", ".cyjs"),
+    "mermaid": (".mmd", ".mermaid", ".md"),
+    "dot": (".dot", ".gv"),
+}
+
+
+@main.command()
+@source_argument
+@review_option
+@click.option(
+    "--to",
+    "fmt",
+    required=True,
+    type=click.Choice(list(EXPORT_SUFFIXES)),
+    help="The format to write.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The file to write (default: standard output).",
+)
+@click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
+@click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
+@click.option("--depth", default=1, show_default=True, help="Links around --focus.")
+@neo4j_options
+@handles_errors
+def export(
+    source: str,
+    review: str | None,
+    fmt: str,
+    output: str | None,
+    theory: str | None,
+    focus: str | None,
+    depth: int,
+    username: str | None,
+    password: str | None,
+    database: str | None,
+) -> None:
+    """Export the theory map for Gephi, Cytoscape, papers and slides.
+
+    GraphML and GEXF open in Gephi and networkx; Cytoscape JSON in Cytoscape;
+    Mermaid and DOT (Graphviz) draw the theory left to right. Every format carries
+    node types, stances and study counts.
+
+    \b
+    Example:
+      theorygraph export samples/ics-leadership --to graphml -o ics.graphml
+      theorygraph export samples/ics-leadership --to mermaid --theory rpt
+    """
+    from pathlib import Path
+
+    from .graph import TheoryGraph
+    from .theoryfile import atomic_write_text
+
+    if output and not output.lower().endswith(EXPORT_SUFFIXES[fmt]):
+        allowed = ", ".join(EXPORT_SUFFIXES[fmt])
+        raise click.UsageError(f"{output!r}: a {fmt} file should end in {allowed}")
+    with TheoryGraph.open(
+        source, review=review, neo4j=_neo4j(username, password, database)
+    ) as graph:
+        text = graph.export(fmt, theory=theory, focus=focus, depth=depth)
+    if output:
+        atomic_write_text(Path(output), text)
+        click.echo(f"wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def _register() -> None:
     from .cli_queries import query
 

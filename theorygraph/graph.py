@@ -205,6 +205,21 @@ class TheoryGraph:
         model = build_map(self.backend, theory=theory, focus=focus, depth=depth, title=title)
         return render_map(model, layout=layout)
 
+    def export(
+        self,
+        fmt: str,
+        *,
+        theory: str | None = None,
+        focus: str | None = None,
+        depth: int = 1,
+    ) -> str:
+        """The map as GraphML, GEXF, Cytoscape JSON, Mermaid or DOT text."""
+        from .render.exports import export_text
+        from .render.mapdata import build_map
+
+        model = build_map(self.backend, theory=theory, focus=focus, depth=depth)
+        return export_text(model, fmt)
+
     def save(self, path: str | Path) -> Path:
         """Save to one file: a graph file (``.graph.json``) or a theory file (.yaml/.json)."""
         from .backends.memory import MemoryBackend
