@@ -97,7 +97,7 @@ def test_stats_table_and_json(run, mini, write_yaml):
 
 def test_stats_review_must_match(run, mini, write_yaml):
     result = run("stats", write_yaml(mini), "--review", "other")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "holds review 'mini', not 'other'" in result.stderr
 
 

@@ -60,7 +60,7 @@ def test_chains_table_reads_as_sentences(q):
     out = q("chains", "--from", "m-balancing-perspectives").stdout
     assert out.startswith("1. In '")
     assert "No single study evidences every link" in out
-    assert out.strip().splitlines()[-1] == "1 chain; 0 carried whole by a single study"
+    assert out.strip().splitlines()[-1] == "2 chains; 1 carried whole by a single study"
 
 
 def test_empty_answer_is_said_plainly(q):

@@ -14,7 +14,7 @@ from theorygraph.backends.neo4j import (
     ReviewExists,
 )
 from theorygraph.cli import main
-from theorygraph.errors import ConnectionFailed, UsageError
+from theorygraph.errors import ConnectionFailed, SourceError, UsageError
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import NODE_SECTIONS, TheoryDocument
 from theorygraph.validate import read_theory
@@ -108,7 +108,7 @@ def test_reviews_live_side_by_side(store, sample, mini):
         TheoryGraph.open(uri)
     assert "holds several reviews" in str(caught.value)
     assert "choose one with --review" in str(caught.value)
-    with pytest.raises(UsageError) as caught:
+    with pytest.raises(SourceError) as caught:
         TheoryGraph.open(uri, review="ics-leadershp")
     assert str(caught.value).endswith(
         "no review 'ics-leadershp' in the database; did you mean ics-leadership?"

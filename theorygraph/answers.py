@@ -99,6 +99,11 @@ class LinkEvidence:
         return len(self.study_ids)
 
     @property
+    def supporting_study_ids(self) -> list[str]:
+        """Studies with an extract that supports or refines the link (refuting is not)."""
+        return sorted({r.study for r in self.rows if r.stance in ("supports", "refines")})
+
+    @property
     def extracts(self) -> int:
         return len(self.rows)
 
@@ -124,6 +129,7 @@ class LinkEvidence:
             "extracts": self.extracts,
             **self.by_stance(),
             "study_ids": self.study_ids,
+            "supporting_study_ids": self.supporting_study_ids,
         }
 
 
@@ -171,7 +177,7 @@ class Chain:
     @property
     def whole_chain_studies(self) -> list[str]:
         """Studies with evidence on every link: only they evidence the chain as a whole."""
-        sets = [set(link.study_ids) for link in self.links]
+        sets = [set(link.supporting_study_ids) for link in self.links]
         return sorted(set.intersection(*sets)) if sets else []
 
     @property
@@ -209,15 +215,16 @@ class Chain:
                 f"  {len(whole)} studies each carry the whole chain, evidencing every link: "
                 f"{', '.join(whole)}."
             )
-        elif all(link.rows for link in self.links):
+        elif all(link.supporting_study_ids for link in self.links):
             lines.append(
                 "  No single study evidences every link: each link has evidence, but from "
                 "different studies (the chain as a whole is not evidenced)."
             )
         else:
-            missing = sum(1 for link in self.links if not link.rows)
+            missing = sum(1 for link in self.links if not link.supporting_study_ids)
             lines.append(
-                f"  {_plural(missing, 'link')} without evidence: the chain is not evidenced."
+                f"  {_plural(missing, 'link')} without supporting evidence: "
+                "the chain is not evidenced."
             )
         return "\n".join(lines)
 
@@ -241,6 +248,7 @@ class ChainsAnswer(Answer):
     mode: str  # "from", "to", "through" or "all"
     max_depth: int
     chains: list[Chain]
+    total: int = 0  # chains found; only the first MAX_CHAINS are kept
 
     @property
     def empty(self) -> bool:
@@ -255,7 +263,13 @@ class ChainsAnswer(Answer):
     @property
     def headline(self) -> str:  # type: ignore[override]
         carried = sum(1 for c in self.chains if c.carried_by_one_study)
-        return f"{_plural(len(self.chains), 'chain')}; {carried} carried whole by a single study"
+        text = f"{_plural(len(self.chains), 'chain')}; {carried} carried whole by a single study"
+        if self.total > len(self.chains):
+            text += (
+                f" (showing the first {len(self.chains)} of {self.total}: narrow with "
+                "--from, --to, --through or --max-depth)"
+            )
+        return text
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -264,13 +278,14 @@ class ChainsAnswer(Answer):
             "mode": self.mode,
             "max_depth": self.max_depth,
             "headline": self.headline,
+            "total": max(self.total, len(self.chains)),
             "chains": [c.as_dict() for c in self.chains],
         }
 
     def table(self) -> Table:
         headers = [
             "chain",
-            "step",
+            "chain_id",
             "cmoc",
             "link",
             "supports",
@@ -333,12 +348,9 @@ class EvidenceAnswer(Answer):
         )
 
     def citation(self, study: str) -> str:
-        record = self.studies_by_id.get(study, {})
-        authors = record.get("authors") or []
-        who = authors[0] + (" et al." if len(authors) > 1 else "") if authors else ""
-        year = record.get("year")
-        head = " ".join(p for p in (who, f"({year})" if year else "") if p)
-        return f"{head} {record.get('title', study)}".strip()
+        from .render.mapdata import citation
+
+        return citation(self.studies_by_id.get(study, {"title": study}))
 
     def item(self, row: EvidenceRow) -> dict[str, Any]:
         record = self.studies_by_id.get(row.study, {})
@@ -798,6 +810,14 @@ class SubgraphAnswer(Answer):
             "edges": self.edges,
             "paths": self.paths,
         }
+
+    def text(self) -> str | None:
+        if self.query != "paths":
+            return None
+        return "\n".join(
+            f"{i}. {' -> '.join(p)} ({_plural(len(p) - 1, 'link')})"
+            for i, p in enumerate(self.paths, 1)
+        )
 
     def table(self) -> Table:
         if self.query == "paths":

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import SourceError, UsageError
+from .errors import SourceError
 from .model import ReviewInfo, TheoryDocument
 from .results import Stats
 from .validate import Loaded, load_theory, read_theory
@@ -99,7 +99,7 @@ class TheoryGraph:
     def _check_review(self, wanted: str | None) -> None:
         actual = self.review().id
         if wanted is not None and wanted != actual:
-            raise UsageError(f"{self.source}: holds review {actual!r}, not {wanted!r}")
+            raise SourceError(f"{self.source}: holds review {actual!r}, not {wanted!r}")
 
     # -- what every store answers ------------------------------------------------------
     def review(self) -> ReviewInfo:

@@ -169,6 +169,12 @@ def chains(
         placed = [(path, None) for path in found]
     else:
         starts = [anchor.id] if anchor.type == "CMOC" else backend.cmocs_containing(anchor.id)
+        if starts and mode == "from" and anchor.type == "Outcome":
+            # from an outcome: start where it is the context of a later CMOC, if anywhere
+            as_context = [
+                c for c, p in backend.cmoc_parts(starts).items() if anchor.id in p.contexts
+            ]
+            starts = as_context or starts
         if starts and mode == "from":
             placed = [(p, 0) for p in backend.cmoc_paths(starts, "forward", max_depth)]
         elif starts and mode == "to":
@@ -192,36 +198,57 @@ def chains(
     result: list[Chain] = []
     seen: set[str] = set()
     for path, at in placed:
-        options = []
-        for i, cmoc in enumerate(path):
-            p = parts[cmoc]
-            pairs = list(itertools.product(p.mechanisms, p.outcomes))
-            if i + 1 < len(path):
-                # where the next CMOC names outcomes of this one as its contexts, the chain
-                # runs through those outcomes only
-                feeds = set(p.outcomes) & set(parts[path[i + 1]].contexts)
-                if feeds:
-                    pairs = [pair for pair in pairs if pair[1] in feeds]
-            if anchor is not None and anchor.type in ("Mechanism", "Outcome") and i == at:
-                pairs = [pair for pair in pairs if anchor.id in pair]
-            options.append(pairs)
-        for combo in itertools.product(*options):
-            steps = [
-                ChainStep(cmoc, [labels[c] for c in parts[cmoc].contexts], labels[m], labels[o])
-                for cmoc, (m, o) in zip(path, combo, strict=True)
+        # a chain follows the path as far as its outcomes feed the next CMOC; an outcome
+        # that feeds nothing further ends a shorter chain of its own (a branch)
+        for length in range(len(path), 0, -1):
+            if at is not None and at >= length:
+                break
+            options = [
+                _step_pairs(parts, path, i, length, anchor if i == at else None)
+                for i in range(length)
             ]
-            links = []
-            for s in steps:
-                links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
-                links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
-            chain = Chain(steps, links)
-            key = chain.id + "|" + ",".join(path)
-            if key not in seen:
-                seen.add(key)
-                result.append(chain)
-    answer = ChainsAnswer(anchor, mode, max_depth, result[:MAX_CHAINS])
-    answer.total = len(result)  # type: ignore[attr-defined]
-    return answer
+            if not all(options):
+                continue
+            for combo in itertools.product(*options):
+                steps = [
+                    ChainStep(c, [labels[x] for x in parts[c].contexts], labels[m], labels[o])
+                    for c, (m, o) in zip(path[:length], combo, strict=True)
+                ]
+                links = []
+                for s in steps:
+                    links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
+                    links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
+                chain = Chain(steps, links)
+                key = chain.id + "|" + ",".join(path[:length])
+                if key not in seen:
+                    seen.add(key)
+                    result.append(chain)
+    return ChainsAnswer(anchor, mode, max_depth, result[:MAX_CHAINS], total=len(result))
+
+
+def _step_pairs(
+    parts: dict[str, CmocParts],
+    path: list[str],
+    i: int,
+    length: int,
+    anchor: NodeInfo | None,
+) -> list[tuple[str, str]]:
+    """The (mechanism, outcome) pairs step ``i`` of a chain of ``length`` steps may take."""
+    p = parts[path[i]]
+    pairs = list(itertools.product(p.mechanisms, p.outcomes))
+    if anchor is not None and anchor.type != "CMOC" and anchor.id not in p.contexts:
+        pairs = [pair for pair in pairs if anchor.id in pair]
+    if i + 1 < len(path):
+        feeds = set(p.outcomes) & set(parts[path[i + 1]].contexts)
+        if i + 1 < length:
+            # the next CMOC names some outcomes of this one as its contexts: go through them
+            if feeds:
+                pairs = [pair for pair in pairs if pair[1] in feeds]
+        elif not feeds:
+            return []  # every outcome carries on, so stopping here only repeats a prefix
+        else:
+            pairs = [pair for pair in pairs if pair[1] not in feeds]
+    return pairs
 
 
 # -- 2. evidence -----------------------------------------------------------------------------
@@ -255,11 +282,19 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
             backend, target.strip(), (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
         )
         if node.type == "CMOC":
+            if cmoc is not None:
+                raise UsageError("--cmoc narrows the evidence on a node or a link, not a CMOC")
             rows = backend.evidence([node.id])
         else:
             cmocs = backend.cmocs_containing(node.id)
             if cmoc is not None:
-                cmocs = [c for c in cmocs if c == cmoc]
+                resolve(backend, cmoc, ("CMOC",), "CMOC")
+                if cmoc not in cmocs:
+                    raise UsageError(
+                        f"CMOC {cmoc!r} does not hold {node.id}; it is in: "
+                        + (", ".join(cmocs) or "no CMOC")
+                    )
+                cmocs = [cmoc]
             rows = [r for r in backend.evidence(cmocs) if r.bears_on_node(node.id)] if cmocs else []
         tid, tlabel, ttype = node.id, node.label, node.type
     studies = backend.studies(sorted({r.study for r in rows})) if rows else []
@@ -306,12 +341,13 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
             s: sum(1 for r in rows if r.stance == s) for s in ("supports", "refutes", "refines")
         }
         studies = len({r.study for r in rows})
+        supporting = len({r.study for r in rows if r.stance in ("supports", "refines")})
         if not rows:
             gap = "no evidence"
-        elif not _has_evidence(rows):
+        elif not supporting:
             gap = "only refuting evidence"
-        elif studies < min_studies:
-            gap = "single study" if studies == 1 else f"only {studies} studies"
+        elif supporting < min_studies:
+            gap = "single study" if supporting == 1 else f"only {supporting} supporting studies"
         else:
             return True
         found.append(

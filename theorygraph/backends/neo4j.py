@@ -23,7 +23,13 @@ from urllib.parse import urlsplit, urlunsplit
 import networkx as nx
 
 from ..cypherlib import statement
-from ..errors import BackendError, ConnectionFailed, TheoryGraphError, UsageError
+from ..errors import (
+    BackendError,
+    ConnectionFailed,
+    SourceError,
+    TheoryGraphError,
+    UsageError,
+)
 from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import EDGE_TYPES, LABEL_OF_SECTION
@@ -369,7 +375,7 @@ class Neo4jBackend:
                 if len(reviews) == 1:
                     review = reviews[0]
                 elif not reviews:
-                    raise UsageError(
+                    raise SourceError(
                         f"{store.uri}: the database holds no review; "
                         "load one with 'theorygraph push SOURCE URI'"
                     )
@@ -387,7 +393,7 @@ class Neo4jBackend:
                     if close
                     else (f"it holds: {', '.join(reviews)}" if reviews else "it holds no review")
                 )
-                raise UsageError(f"{store.uri}: no review {review!r} in the database; {hint}")
+                raise SourceError(f"{store.uri}: no review {review!r} in the database; {hint}")
         except BaseException:
             store.close()
             raise

@@ -90,13 +90,22 @@ class MapModel:
     description: str = ""
 
 
-def _citation(record: dict[str, Any]) -> str:
+def citation(record: dict[str, Any]) -> str:
+    """A short citation: 'Smith A et al. (2019) Title. Venue', or 'Title (2019)'.
+
+    >>> citation({"title": "Illustrative study 07", "year": 2018})
+    'Illustrative study 07 (2018)'
+    """
     authors = record.get("authors") or []
-    who = (authors[0] + (" et al." if len(authors) > 1 else "")) if authors else ""
     year = record.get("year")
-    parts = [p for p in (who, f"({year})" if year else "", record.get("title", "")) if p]
+    title = record.get("title", "")
     venue = record.get("venue")
-    return " ".join(parts) + (f". {venue}" if venue else "")
+    if not authors:
+        text = f"{title} ({year})" if year else title
+    else:
+        who = authors[0] + (" et al." if len(authors) > 1 else "")
+        text = " ".join(p for p in (who, f"({year})" if year else "", title) if p)
+    return text + (f". {venue}" if venue else "")
 
 
 def build_map(
@@ -149,7 +158,7 @@ def build_map(
     studies = {}
     for record in backend.studies(cited) if cited else []:
         studies[record["id"]] = {
-            "citation": _citation(record),
+            "citation": citation(record),
             "doi": safe_doi(record.get("doi")),
             "doi_text": record.get("doi"),
             "design": record.get("design") or "unknown",
