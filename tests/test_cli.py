@@ -152,3 +152,27 @@ def test_python_dash_m_works():
     )
     assert out.returncode == 0
     assert out.stdout.startswith("theorygraph, version ")
+
+
+def test_export_spreadsheet_round_trip(run, sample, tmp_path):
+    from theorygraph.validate import read_theory
+
+    for name in ("sheet.xlsx", "sheet.csv"):
+        sheet = tmp_path / name
+        result = run("export", sample, "--to", "spreadsheet", "-o", sheet)
+        assert result.exit_code == 0, result.output
+        target = tmp_path / f"from-{name}"
+        skeleton = sample.parent / "ics-leadership-sources" / "skeleton"
+        import shutil
+
+        shutil.copytree(skeleton, target)
+        refs = sample.parent / "ics-leadership-sources" / "studies.ris"
+        back = run("import", "spreadsheet", sheet, "--references", refs, "--into", target)
+        assert back.exit_code == 0, back.output
+        assert read_theory(target) == read_theory(sample)
+
+
+def test_export_spreadsheet_needs_a_file(run, sample):
+    result = run("export", sample, "--to", "spreadsheet")
+    assert result.exit_code == 2
+    assert "a spreadsheet is written to a file" in result.output

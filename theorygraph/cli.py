@@ -6,133 +6,26 @@ its body, so ``theorygraph --help`` stays fast.
 
 from __future__ import annotations
 
-import functools
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import click
 
-F = TypeVar("F", bound=Callable[..., Any])
-
 __all__ = ["main"]
 
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("theorygraph")
-    except PackageNotFoundError:  # running from a source tree that is not installed
-        return "0+unknown"
-
-
-def handles_errors(func: F) -> F:
-    """Turn the library's errors into one clear message each and the right exit code."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import InvalidTheoryError, TheoryGraphError
-
-        try:
-            return func(*args, **kwargs)
-        except InvalidTheoryError as exc:
-            for problem in exc.errors:
-                click.echo(f"error: {problem}", err=True)
-            n = len(exc.errors)
-            click.echo(
-                f"{exc.source}: invalid, {n} error{'s' if n != 1 else ''}; "
-                f"run 'theorygraph validate {exc.source}' for warnings too",
-                err=True,
-            )
-            sys.exit(exc.exit_code)
-        except TheoryGraphError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-
-    return wrapper  # type: ignore[return-value]
-
-
-def format_option(*choices: str) -> Callable[[F], F]:
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=choices[0],
-        show_default=True,
-        help="Output format.",
-    )
-
-
-source_argument = click.argument("source", metavar="SOURCE")
-
-
-def review_option(func: F) -> F:
-    return click.option(
-        "--review",
-        metavar="ID",
-        help="The review to use (a Neo4j database can hold several).",
-    )(func)
-
-
-def neo4j_options(func: F) -> F:
-    """--username, --password and --database, stacked on every command that may use Neo4j."""
-    func = click.option(
-        "--database",
-        metavar="NAME",
-        help="Neo4j database [env NEO4J_DATABASE; default: the server's default].",
-    )(func)
-    func = click.option(
-        "--password",
-        metavar="PASSWORD",
-        help="Neo4j password [env NEO4J_PASSWORD].",
-    )(func)
-    func = click.option(
-        "--username",
-        metavar="USER",
-        help="Neo4j user [env NEO4J_USERNAME; default neo4j].",
-    )(func)
-    return func
-
-
-def _neo4j(username: str | None, password: str | None, database: str | None) -> Any:
-    from .graph import Neo4jOptions
-
-    return Neo4jOptions(username=username, password=password, database=database)
-
-
-def _progress() -> Any:
-    """A progress bar on a terminal, nothing when piped."""
-    import contextlib
-
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext(None)
-    return _Bar()
-
-
-class _Bar:
-    def __enter__(self) -> Any:
-        self.bar: Any = None
-        return self.update
-
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < 10:  # a small theory is done before a bar helps
-                return
-            self.bar = click.progressbar(length=total, label="pushing", file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+from .cli_common import (
+    format_option,
+    handles_errors,
+    neo4j_from,
+    neo4j_options,
+    progress_bar,
+    review_option,
+    source_argument,
+    version,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(_version(), prog_name="theorygraph")
+@click.version_option(version(), prog_name="theorygraph")
 def main() -> None:
     """Programme-theory modelling for realist reviews.
 
@@ -221,7 +114,7 @@ def stats(
     from .output import table, to_json
 
     with TheoryGraph.open(
-        source, review=review, neo4j=_neo4j(username, password, database)
+        source, review=review, neo4j=neo4j_from(username, password, database)
     ) as graph:
         result = graph.stats()
     if fmt == "json":
@@ -324,9 +217,9 @@ def push(
 
     if not is_neo4j_uri(uri):
         raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
-    with TheoryGraph.open(source) as graph, _progress() as progress:
+    with TheoryGraph.open(source) as graph, progress_bar() as progress:
         result = graph.push(
-            uri, replace=replace, neo4j=_neo4j(username, password, database), progress=progress
+            uri, replace=replace, neo4j=neo4j_from(username, password, database), progress=progress
         )
     verb = {"created": "pushed", "replaced": "replaced", "unchanged": "unchanged:"}[result.status]
     click.echo(
@@ -371,7 +264,7 @@ def pull(
     if not is_neo4j_uri(uri):
         raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
     format_for(Path(output))  # refuse an unknown suffix before connecting
-    with TheoryGraph.open(uri, review=review, neo4j=_neo4j(username, password, database)) as g:
+    with TheoryGraph.open(uri, review=review, neo4j=neo4j_from(username, password, database)) as g:
         path = g.save(output)
         name = g.review().id
     click.echo(f"wrote review {name!r} to {path}", err=True)
@@ -432,7 +325,7 @@ def map_command(
     if not Path(output).parent.is_dir() and str(Path(output).parent):
         raise click.UsageError(f"{output!r}: folder {Path(output).parent} does not exist")
     with TheoryGraph.open(
-        source, review=review, neo4j=_neo4j(username, password, database)
+        source, review=review, neo4j=neo4j_from(username, password, database)
     ) as graph:
         result = graph.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
     path = result.save(output)
@@ -445,6 +338,7 @@ EXPORT_SUFFIXES = {
     "cytoscape": (".json", ".cyjs"),
     "mermaid": (".mmd", ".mermaid", ".md"),
     "dot": (".dot", ".gv"),
+    "spreadsheet": (".xlsx", ".csv"),
 }
 
 
@@ -485,12 +379,14 @@ def export(
 
     GraphML and GEXF open in Gephi and networkx; Cytoscape JSON in Cytoscape;
     Mermaid and DOT (Graphviz) draw the theory left to right. Every format carries
-    node types, stances and study counts.
+    node types, stances and study counts. --to spreadsheet writes the extraction
+    sheet back (xlsx or csv), one row per extract.
 
     \b
     Example:
       theorygraph export samples/ics-leadership --to graphml -o ics.graphml
       theorygraph export samples/ics-leadership --to mermaid --theory rpt
+      theorygraph export samples/ics-leadership --to spreadsheet -o extraction.xlsx
     """
     from pathlib import Path
 
@@ -500,8 +396,23 @@ def export(
     if output and not output.lower().endswith(EXPORT_SUFFIXES[fmt]):
         allowed = ", ".join(EXPORT_SUFFIXES[fmt])
         raise click.UsageError(f"{output!r}: a {fmt} file should end in {allowed}")
+    if fmt == "spreadsheet":
+        if not output:
+            raise click.UsageError(
+                "a spreadsheet is written to a file: add -o FILE.xlsx or -o FILE.csv"
+            )
+        if theory or focus:
+            raise click.UsageError("--theory and --focus do not apply to --to spreadsheet")
+        from .importers.sheet import write_sheet
+
+        with TheoryGraph.open(
+            source, review=review, neo4j=neo4j_from(username, password, database)
+        ) as graph:
+            path = write_sheet(graph.document(), output)
+        click.echo(f"wrote {path}", err=True)
+        return
     with TheoryGraph.open(
-        source, review=review, neo4j=_neo4j(username, password, database)
+        source, review=review, neo4j=neo4j_from(username, password, database)
     ) as graph:
         text = graph.export(fmt, theory=theory, focus=focus, depth=depth)
     if output:
@@ -512,9 +423,11 @@ def export(
 
 
 def _register() -> None:
+    from .cli_import import import_
     from .cli_queries import query
 
     main.add_command(query)
+    main.add_command(import_)
 
 
 _register()

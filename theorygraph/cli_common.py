@@ -1,0 +1,141 @@
+"""Options, error handling and progress shared by every command module.
+
+Kept apart from :mod:`theorygraph.cli` so that the command modules can import them
+without importing each other. Nothing heavy is imported here.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+__all__ = [
+    "F",
+    "format_option",
+    "handles_errors",
+    "neo4j_from",
+    "neo4j_options",
+    "progress_bar",
+    "review_option",
+    "source_argument",
+    "version",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("theorygraph")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "0+unknown"
+
+
+def handles_errors(func: F) -> F:
+    """Turn the library's errors into one clear message each and the right exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import InvalidTheoryError, TheoryGraphError
+
+        try:
+            return func(*args, **kwargs)
+        except InvalidTheoryError as exc:
+            for problem in exc.errors:
+                click.echo(f"error: {problem}", err=True)
+            n = len(exc.errors)
+            click.echo(
+                f"{exc.source}: invalid, {n} error{'s' if n != 1 else ''}; "
+                f"run 'theorygraph validate {exc.source}' for warnings too",
+                err=True,
+            )
+            sys.exit(exc.exit_code)
+        except TheoryGraphError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def format_option(*choices: str) -> Callable[[F], F]:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default=choices[0],
+        show_default=True,
+        help="Output format.",
+    )
+
+
+source_argument = click.argument("source", metavar="SOURCE")
+
+
+def review_option(func: F) -> F:
+    return click.option(
+        "--review",
+        metavar="ID",
+        help="The review to use (a Neo4j database can hold several).",
+    )(func)
+
+
+def neo4j_options(func: F) -> F:
+    """--username, --password and --database, stacked on every command that may use Neo4j."""
+    func = click.option(
+        "--database",
+        metavar="NAME",
+        help="Neo4j database [env NEO4J_DATABASE; default: the server's default].",
+    )(func)
+    func = click.option(
+        "--password",
+        metavar="PASSWORD",
+        help="Neo4j password [env NEO4J_PASSWORD].",
+    )(func)
+    func = click.option(
+        "--username",
+        metavar="USER",
+        help="Neo4j user [env NEO4J_USERNAME; default neo4j].",
+    )(func)
+    return func
+
+
+def neo4j_from(username: str | None, password: str | None, database: str | None) -> Any:
+    from .graph import Neo4jOptions
+
+    return Neo4jOptions(username=username, password=password, database=database)
+
+
+def progress_bar() -> Any:
+    """A progress bar on a terminal, nothing when piped."""
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext(None)
+    return _Bar()
+
+
+class _Bar:
+    def __enter__(self) -> Any:
+        self.bar: Any = None
+        return self.update
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < 10:  # a small theory is done before a bar helps
+                return
+            self.bar = click.progressbar(length=total, label="pushing", file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
