@@ -55,11 +55,11 @@ public final class Launcher {
         log("starting Neo4j (embedded) home=" + home + " bolt=127.0.0.1:" + port);
 
         // Sizes are overridable so a bigger dev data set does not need a code change; the
-        // defaults keep the JVM at ~0.4 GiB resident when idle; one transaction may use 1.25 GiB,
+        // defaults keep the JVM at ~0.4 GiB resident when idle; one transaction may use 2.5 GiB,
         // enough to push a review of 100,000 extracts atomically (the machine has 24 GiB).
         long pageCache = ByteUnit.parse(System.getProperty("neo4jdev.pagecache", "128m"));
-        long txTotal = ByteUnit.parse(System.getProperty("neo4jdev.tx.total", "1536m"));
-        long txMax = ByteUnit.parse(System.getProperty("neo4jdev.tx.max", "1280m"));
+        long txTotal = ByteUnit.parse(System.getProperty("neo4jdev.tx.total", "3g"));
+        long txMax = ByteUnit.parse(System.getProperty("neo4jdev.tx.max", "2560m"));
 
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                 // Neo4j's "user log" (what neo4j.log would hold) goes to stdout, which the
