@@ -176,3 +176,17 @@ def test_export_spreadsheet_needs_a_file(run, sample):
     result = run("export", sample, "--to", "spreadsheet")
     assert result.exit_code == 2
     assert "a spreadsheet is written to a file" in result.output
+
+
+def test_generate_is_deterministic_and_valid(run, tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert run("generate", "--studies", "40", "--seed", "3", "-o", first).exit_code == 0
+    assert run("generate", "--studies", "40", "--seed", "3", "-o", second).exit_code == 0
+    for name in ("review.yaml", "theory.yaml", "studies.yaml", "extracts.yaml"):
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert run("validate", first).exit_code == 0
+    other = tmp_path / "c"
+    run("generate", "--studies", "40", "--seed", "4", "-o", other)
+    assert (other / "extracts.yaml").read_bytes() != (first / "extracts.yaml").read_bytes()
+    again = run("generate", "--studies", "40", "-o", first)
+    assert again.exit_code == 2 and "folder is not empty" in again.stderr
