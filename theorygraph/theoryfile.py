@@ -31,6 +31,8 @@ __all__ = [
 ]
 
 THEORY_SUFFIXES = (".yaml", ".yml", ".json")
+#: larger theory files are refused before parsing: split a big review into a folder
+MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass
@@ -98,6 +100,17 @@ def read_raw(path: Path, display: str | None = None) -> tuple[RawFile | None, li
     """Parse one file. Syntax errors come back as problems, never as exceptions."""
     shown = display or str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Problem(
+                    f"file is {size / 1024 / 1024:.1f} MiB; theory files over "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MiB are not read",
+                    file=shown,
+                    allowed="split the review into a folder of smaller files",
+                    code="too-large",
+                )
+            ]
         blob = path.read_bytes()
     except OSError as exc:
         raise SourceError(f"{shown}: cannot read: {exc.strerror or exc}") from exc
@@ -129,6 +142,8 @@ def read_raw(path: Path, display: str | None = None) -> tuple[RawFile | None, li
     if path.suffix.lower() == ".json":
         try:
             json.loads(text)
+        except RecursionError:
+            return None, [_too_deep(shown)]
         except json.JSONDecodeError as exc:
             return None, [
                 Problem(
@@ -140,17 +155,41 @@ def read_raw(path: Path, display: str | None = None) -> tuple[RawFile | None, li
             ]
     try:
         data = _yaml().load(io.StringIO(text))
+    except RecursionError:
+        return None, [_too_deep(shown)]
     except Exception as exc:  # ruamel raises many unrelated classes for bad syntax
         if path.suffix.lower() == ".json":
             # valid JSON that YAML cannot read (tabs, odd escapes): keep the data, lose lines
             return RawFile(path, json.loads(text), shown), []
-        return None, [_yaml_problem(exc, shown)]
+        return None, [_yaml_problem(exc, shown, text)]
     return RawFile(path, data, shown), []
 
 
-def _yaml_problem(exc: Exception, shown: str) -> Problem:
+def _too_deep(shown: str) -> Problem:
+    return Problem(
+        "nesting is too deep to read",
+        file=shown,
+        allowed="a theory file nests a few levels: sections, items, fields",
+        code="syntax",
+    )
+
+
+def _yaml_problem(exc: Exception, shown: str, text: str = "") -> Problem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
+    position = getattr(exc, "position", None)
+    character = getattr(exc, "character", None)
+    if character is not None and isinstance(position, int):
+        # a control character YAML does not allow (ruamel's ReaderError)
+        line = text[:position].count("\n") + 1
+        return Problem(
+            f"control character U+{ord(character) if isinstance(character, str) else character:04X}"
+            " is not allowed in YAML",
+            file=shown,
+            line=line,
+            allowed="remove it, or write it as an escape inside a double-quoted string",
+            code="syntax",
+        )
     what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     return Problem(f"invalid YAML: {what}", file=shown, line=line, code="syntax")
 
@@ -202,6 +241,15 @@ def atomic_write_bytes(path: Path, blob: bytes) -> None:
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"{path}: folder {parent} does not exist")
+    try:
+        _atomic_write(path, parent, blob)
+    except OSError as exc:
+        raise SourceError(
+            f"{path}: cannot write: {exc.strerror or exc}; nothing was changed"
+        ) from exc
+
+
+def _atomic_write(path: Path, parent: Path, blob: bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
     try:
         # mkstemp makes the file private (0600): give it the mode an ordinary write would
