@@ -77,7 +77,7 @@ CASES = [
     (
         "deep nesting yaml",
         "t.yaml",
-        "theorygraph: 1\nx: " + "[" * 3000 + "]" * 3000 + "\n",
+        "theorygraph: 1\nx: " + "[" * 100000 + "]" * 100000 + "\n",
         "{path}: nesting is too deep to read (a theory file nests a few levels: sections, "
         "items, fields)",
     ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -33,19 +34,38 @@ __all__ = [
 THEORY_SUFFIXES = (".yaml", ".yml", ".json")
 #: larger theory files are refused before parsing: split a big review into a folder
 MAX_FILE_BYTES = 64 * 1024 * 1024
+# deeper than this, a file is read by the pure parser (see _too_nested_for_c)
+MAX_FLOW_DEPTH = 1000
+MAX_INDENT = 1000
 
 
 @dataclass
 class RawFile:
-    """One parsed theory file: its data and a way back to line numbers."""
+    """One parsed theory file: its data and a way back to line numbers.
+
+    The data comes from a fast parser; line numbers need ruamel's round-trip parser,
+    which is several times slower, so it runs only when a problem asks for a line.
+    """
 
     path: Path
     data: Any
     display: str
+    text: str | None = None
+    _located: Any = None
+
+    def _with_lines(self) -> Any:
+        if self._located is None:
+            self._located = self.data
+            if self.text is not None:
+                try:
+                    self._located = _yaml().load(io.StringIO(self.text))
+                except Exception:  # the fast parser read it; keep going without lines
+                    self.text = None
+        return self._located
 
     def line_of(self, loc: tuple[str | int, ...]) -> int | None:
         """1-based line of the value at ``loc`` (or of the nearest enclosing value)."""
-        node = self.data
+        node = self._with_lines()
         line: int | None = _start_line(node)
         for step in loc:
             lc = getattr(node, "lc", None)
@@ -73,6 +93,33 @@ def _yaml() -> Any:
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+def _too_nested_for_c(text: str) -> bool:
+    """True when the C parser could overflow its stack on this text.
+
+    Real theory files nest a few levels; a crafted file nesting thousands of flow
+    collections (or indenting thousands of levels) would crash the C parser, so
+    such text goes to the pure parser, which fails cleanly.
+    """
+    depth = deepest = 0
+    for char in re.sub(r"[^\[\]{}]+", "", text):
+        depth += 1 if char in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_FLOW_DEPTH:
+            return True
+    return re.search(rf"^[ \t]{{{MAX_INDENT},}}", text, flags=re.M) is not None
+
+
+def _fast_load(text: str, is_json: bool) -> Any:
+    """The data only, as fast as we can: json, or ruamel's C-based safe loader."""
+    if is_json:
+        return json.loads(text)
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=False)  # C parser when ruamel.yaml.clib is installed
+    yaml.allow_duplicate_keys = False
+    return yaml.load(io.StringIO(text))
 
 
 def find_theory_files(source: Path) -> list[Path]:
@@ -139,7 +186,13 @@ def read_raw(path: Path, display: str | None = None) -> tuple[RawFile | None, li
                 code="empty",
             )
         ]
-    if path.suffix.lower() == ".json":
+    is_json = path.suffix.lower() == ".json"
+    if is_json or not _too_nested_for_c(text):
+        try:
+            return RawFile(path, _fast_load(text, is_json), shown, text=text), []
+        except Exception:  # noqa: S110 - read it again below, for a precise message
+            pass
+    if is_json:
         try:
             json.loads(text)
         except RecursionError:
