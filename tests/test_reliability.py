@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
@@ -96,10 +97,8 @@ class DroppingProxy:
         self.running = False
         self.server.close()
         for sock in self.sockets:
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
 
@@ -128,20 +127,23 @@ def test_network_drop_mid_push_changes_nothing(store, neo4j_uri, mini):
 def test_ctrl_c_during_push_changes_nothing(store, neo4j_uri, tmp_path):
     before = snapshot(store)
     folder = tmp_path / "big"
-    write_generated(generate(studies=6000, mechanisms=60, seed=9, review_id="interrupted"),
-                    folder)
+    write_generated(generate(studies=3000, mechanisms=40, seed=9, review_id="interrupted"), folder)
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "theorygraph", "push", str(folder), neo4j_uri],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
     # wait until the push transaction is really writing, then press Ctrl-C
     deadline = time.monotonic() + 120
     writing = False
     while time.monotonic() < deadline and proc.poll() is None and not writing:
         with store.driver.session(database="system") as session:
-            queries = [r["currentQuery"] for r in session.run(
-                "SHOW TRANSACTIONS YIELD currentQuery")]
+            queries = [
+                r["currentQuery"] for r in session.run("SHOW TRANSACTIONS YIELD currentQuery")
+            ]
         writing = any("UNWIND $rows" in (q or "") for q in queries)
         time.sleep(0.05)
     assert writing, "the push never started writing"
@@ -193,7 +195,10 @@ def test_twenty_concurrent_reads_all_answer_correctly(store, sample, neo4j_uri):
     store.push(document)
     expected = TheoryGraph.from_document(document)
     questions = [
-        ("stats", {}), ("gaps", {}), ("contested", {}), ("chains", {"through": "m-wider-view"}),
+        ("stats", {}),
+        ("gaps", {}),
+        ("contested", {}),
+        ("chains", {"through": "m-wider-view"}),
         ("evidence", {"target": "m-inspiring-intent"}),
     ]
 

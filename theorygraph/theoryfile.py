@@ -265,9 +265,21 @@ def dump_document(data: dict[str, Any], fmt: str) -> str:
     return out.getvalue()
 
 
+_NOT_PRINTABLE = re.compile(
+    # YAML's printable set, less the line breaks it would fold (NEL, LS, PS)
+    "[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
 def _represent_str(representer: Any, value: str) -> Any:
-    # multi-line text (quotes, rationales) reads best as a literal block
-    style = "|" if "\n" in value else None
+    # multi-line text (quotes, rationales) reads best as a literal block; text with
+    # characters a block cannot hold (controls, carriage returns) is double-quoted,
+    # where they are written as escapes
+    style = None
+    if _NOT_PRINTABLE.search(value) or "\r" in value:
+        style = '"'
+    elif "\n" in value:
+        style = "|"
     return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
