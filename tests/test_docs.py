@@ -28,3 +28,28 @@ def test_theory_file_example_is_valid_and_complete(tmp_path):
         getattr(document, s)
         for s in ("theories", "contexts", "mechanisms", "outcomes", "cmocs", "studies", "extracts")
     )
+
+
+def test_quickstart_commands_work(tmp_path, monkeypatch):
+    """Every theorygraph command of scripts/quickstart runs (the pip step aside)."""
+    import shlex
+
+    from click.testing import CliRunner
+
+    from theorygraph.cli import main
+
+    script = (ROOT / "scripts" / "quickstart").read_text(encoding="utf-8")
+    commands = [
+        shlex.split(line)[1:] for line in script.splitlines() if line.startswith("theorygraph ")
+    ]
+    assert len(commands) >= 5
+    monkeypatch.chdir(tmp_path)
+    for args in commands:
+        args = [str(ROOT / a) if a.startswith("samples/") else a for a in args]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (args, result.output)
+    assert (
+        "evidence for 7 of 10 mechanisms"
+        in CliRunner().invoke(main, ["stats", str(ROOT / "samples/ics-leadership")]).stdout
+    )
+    assert (tmp_path / "ics-leadership-map.html").stat().st_size > 100_000
