@@ -446,7 +446,7 @@ class GapRow:
     id: str
     label: str
     type: str
-    gap: str  # "no evidence", "only refuting", "single study" / "fewer than N studies"
+    gap: str  # "no evidence", "only refuting evidence", "single study", "only K supporting studies"
     studies: int
     extracts: int
     supports: int

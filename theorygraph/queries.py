@@ -85,14 +85,8 @@ def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -
         return found
     pool = [i for t, ids in backend.ids_by_type().items() if t in types for i in ids]
     if found is not None:
-        raise UsageError(
-            f"{node_id!r} is a {found.type}, not a {kind}"
-            + (
-                f"; did you mean {', '.join(closest_ids(node_id, pool))}?"
-                if closest_ids(node_id, pool)
-                else ""
-            )
-        )
+        article = "an" if found.type[0] in "AEIOU" else "a"
+        raise UsageError(f"{node_id!r} is {article} {found.type}, not a {kind}")
     raise UnknownIdError(kind, node_id, closest_ids(node_id, pool))
 
 
