@@ -1,0 +1,19 @@
+"""theorygraph's benchmark suite: speed and scale, as ratios against baselines in one run.
+
+Run it from the repository root::
+
+    python -m benchmarks                 # the full run (~20 min on 2 cores): rewrites
+                                         # benchmarks/results.json and docs/performance.md
+    python -m benchmarks --quick         # smaller sizes, fewer repeats; writes to a temp folder
+    python -m benchmarks --smoke         # tiny sizes, one repeat: checks it all still works
+    python -m benchmarks --only push     # one benchmark (repeatable); merged into the results
+
+One module per benchmark (``validate_load``, ``push``, ``queries``, ``maps``, ``startup``),
+each with a ``run(ctx)`` that returns rows; :mod:`benchmarks.runner` holds what they share
+(repeats and medians, peak memory, the machine, Neo4j and Chromium) and
+:mod:`benchmarks.report` writes the JSON and the Markdown. Fixes proposed for the library
+are tried here, by patching it for one measurement (:mod:`benchmarks.proposed`), never by
+changing it.
+"""
+
+BENCHMARKS = ("startup", "validate_load", "push", "queries", "map")
