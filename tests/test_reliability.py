@@ -149,7 +149,7 @@ def test_ctrl_c_during_push_changes_nothing(store, neo4j_uri, tmp_path):
     assert writing, "the push never started writing"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130
+    assert proc.returncode == 130, err
     assert err.strip().splitlines()[-1] == "interrupted"
     assert "Traceback" not in err
     assert "interrupted" not in store.reviews()

@@ -42,6 +42,56 @@ def handles_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import TheoryGraphError
+
+        interrupted, restore = _watch_ctrl_c()
+        try:
+            return func(*args, **kwargs)
+        except TheoryGraphError:
+            # Ctrl-C inside the Neo4j driver can surface as a lost connection: it was
+            # still the user who stopped us, and nothing was committed
+            if interrupted():
+                click.echo("interrupted", err=True)
+                sys.exit(130)
+            raise
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        finally:
+            restore()
+
+    return _reported(wrapper)  # type: ignore[return-value]
+
+
+def _watch_ctrl_c() -> tuple[Callable[[], bool], Callable[[], None]]:
+    """Note a Ctrl-C (and still raise KeyboardInterrupt as Python does)."""
+    import signal
+    import threading
+
+    pressed: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        return (lambda: False), (lambda: None)
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        pressed.append(True)
+        if callable(previous):
+            previous(signum, frame)
+        else:
+            raise KeyboardInterrupt
+
+    def restore() -> None:
+        signal.signal(signal.SIGINT, previous)
+
+    signal.signal(signal.SIGINT, on_sigint)
+    return (lambda: bool(pressed)), restore
+
+
+def _reported(func: F) -> F:
+    """Print the library's errors as one line each, with the right exit code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
         from .errors import InvalidTheoryError, TheoryGraphError
 
         try:
@@ -59,9 +109,6 @@ def handles_errors(func: F) -> F:
         except TheoryGraphError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(exc.exit_code)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
 
