@@ -7,25 +7,18 @@ fix as the change to make in the library.
 
 - :func:`index_hints`: ``push_edges`` finds both ends of a relationship through the
   (review, id) uniqueness index whatever the planner's statistics say.
-- :func:`replace_in_place`: ``push --replace`` updates the review in place (nodes kept
+- :func:`push_in_place`: ``push --replace`` updates the review in place (nodes kept
   by id, relationships rebuilt, nodes no longer there deleted last) instead of deleting
   everything and creating it again in the same transaction.
-- :func:`install_fast_reader`: theory files are parsed once by the fast safe loader;
-  the round-trip parse that knows line numbers runs only for a file with a problem.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
-
-from theorygraph.schema import LABEL_OF_SECTION, check_label
 
 # -- 1. index hints in push_edges ---------------------------------------------------------------
 
@@ -74,19 +67,11 @@ UNWIND $rows AS row
 MERGE (n:TheoryItem {review: $review, id: row.id})
 WITH n, row, row.props AS props
 SET n = props{.*, review: $review, id: row.id}
-SET n:{label}
-REMOVE n:{others}"""
-REPLACE_PRUNE = """\
-MATCH (n:TheoryItem {review: $review})
-WHERE NOT n.id IN $ids
+SET n:{label}"""
+DELETE_ITEMS = """\
+UNWIND $ids AS id
+MATCH (n:TheoryItem {review: $review, id: id})
 DETACH DELETE n"""
-
-
-def _render_nodes(label: str) -> str:
-    others = [check_label(x) for x in LABEL_OF_SECTION.values() if x != label]
-    return REPLACE_NODES.replace("{label}", check_label(label)).replace(
-        "{others}", ":".join(others)
-    )
 
 
 def push_in_place(
@@ -98,43 +83,53 @@ def push_in_place(
 ) -> Any:
     """``store.push(document, replace=True)`` done in place, in one transaction.
 
-    Nodes are matched by (review, id) and updated, so the transaction deletes only what
-    the new content drops, and deletes it last: no index lookup runs after a delete.
+    Nodes are matched by (review, id) and updated; relationships are rebuilt. Only
+    nodes that change type are deleted before the writes (there are seldom any), and
+    nodes the new content drops are deleted last, so almost no index lookup runs in a
+    transaction that has deleted nodes.
     """
     from theorygraph.backends import neo4j as backend
     from theorygraph.backends.memory import document_to_graph
-    from theorygraph.schema import check_rel_type
+    from theorygraph.cypherlib import statement
+    from theorygraph.schema import check_label, check_rel_type
 
     started = time.perf_counter()
     review = document.review.id
     graph = document_to_graph(document)
     node_batches = list(backend._node_batches(graph))
     edge_batches = list(backend._edge_batches(graph))
+    wanted = dict(graph.nodes(data="type"))
     store.run_schema()
     exists = store.has_review(review)
     spent = timings if timings is not None else {}
-    total = len(node_batches) + len(edge_batches) + 3
+    total = len(node_batches) + len(edge_batches) + 5
 
     def work(tx: Any) -> None:
         done = 0
 
-        def run(name: str, text: str, **params: Any) -> None:
+        def run(name: str, text: str, **params: Any) -> list[dict[str, Any]]:
             nonlocal done
             begun = time.perf_counter()
-            tx.run(text, params).consume()
+            records = [r.data() for r in tx.run(text, params)]
             spent[name] = spent.get(name, 0.0) + time.perf_counter() - begun
             done += 1
             if progress:
                 progress(done, total)
+            return records
 
+        held = run("ids_by_type", statement("ids_by_type").text, review=review)
+        retyped = [r["id"] for r in held if wanted.get(r["id"], r["type"]) != r["type"]]
+        gone = [r["id"] for r in held if r["id"] not in wanted]
         run("replace_unlink", REPLACE_UNLINK, review=review)
+        run("delete_items", DELETE_ITEMS, review=review, ids=retyped)
         run("replace_review", REPLACE_REVIEW, review=review, props=backend._review_props(graph))
         for label, rows in node_batches:
-            run("replace_nodes", _render_nodes(label), review=review, rows=rows)
-        edges = HINTED_PUSH_EDGES
+            text = REPLACE_NODES.replace("{label}", check_label(label))
+            run("replace_nodes", text, review=review, rows=rows)
         for rel, rows in edge_batches:
-            run("push_edges", edges.replace("{rel}", check_rel_type(rel)), review=review, rows=rows)
-        run("replace_prune", REPLACE_PRUNE, review=review, ids=list(graph.nodes))
+            text = HINTED_PUSH_EDGES.replace("{rel}", check_rel_type(rel))
+            run("push_edges", text, review=review, rows=rows)
+        run("delete_items", DELETE_ITEMS, review=review, ids=gone)
 
     begun = time.perf_counter()
     store._execute("write", "push", work)
@@ -146,67 +141,3 @@ def push_in_place(
         graph.number_of_edges(),
         time.perf_counter() - started,
     )
-
-
-# -- 3. parse fast, find lines only when needed ---------------------------------------------------
-
-_original_read_raw: Any = None
-
-
-def _fast_yaml() -> tuple[Any, str]:
-    from ruamel.yaml import YAML
-
-    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is installed
-    yaml.allow_duplicate_keys = False
-    from ruamel.yaml.parser import Parser
-
-    kind = "safe (pure Python)" if yaml.Parser is Parser else "safe (C, ruamel.yaml.clib)"
-    return yaml, kind
-
-
-def install_fast_reader() -> str:
-    """Patch ``theorygraph.validate.read_raw``; returns which YAML parser it uses."""
-    global _original_read_raw
-    import theorygraph.validate as validate
-    from theorygraph.theoryfile import MAX_FILE_BYTES, RawFile
-
-    if _original_read_raw is None:
-        _original_read_raw = validate.read_raw
-    original = _original_read_raw
-    yaml, kind = _fast_yaml()
-
-    @dataclasses.dataclass
-    class LazyLinesFile(RawFile):
-        """Parsed data whose line numbers come from a round-trip parse, on first need."""
-
-        text: str = ""
-        located: Any = None
-
-        def line_of(self, loc: tuple[str | int, ...]) -> int | None:
-            if self.located is None:
-                from theorygraph.theoryfile import _yaml
-
-                self.located = _yaml().load(io.StringIO(self.text))
-            return RawFile(self.path, self.located, self.display).line_of(loc)
-
-    def read_raw(path: Path, display: str | None = None) -> Any:
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return original(path, display)
-            text = path.read_bytes().decode("utf-8-sig")
-            if not text.strip():
-                return original(path, display)
-            data = json.loads(text) if path.suffix.lower() == ".json" else yaml.load(text)
-        except Exception:  # noqa: BLE001 - any problem: the careful reader says what it is
-            return original(path, display)
-        return LazyLinesFile(path, data, display or str(path), text), []
-
-    validate.read_raw = read_raw  # type: ignore[assignment]
-    return kind
-
-
-def uninstall_fast_reader() -> None:
-    import theorygraph.validate as validate
-
-    if _original_read_raw is not None:
-        validate.read_raw = _original_read_raw  # type: ignore[assignment]

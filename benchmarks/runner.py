@@ -87,7 +87,7 @@ MODES = {
         (Size("1k", 240, 20), Size("10k", 2400, 60), Size("100k", 21500, 200)),
         (("100", 28, 112), ("1,000", 276, 1104), ("5,000", 1380, 5520)),
         pyvis_cap=120.0,
-        push_cap=90.0,
+        push_cap=60.0,
     ),
     "quick": Mode(
         "quick",
@@ -98,7 +98,7 @@ MODES = {
     ),
     "smoke": Mode(
         "smoke",
-        (Size("100", 24, 6), Size("300", 72, 10)),
+        (Size("tiny", 24, 6), Size("small", 60, 10)),
         (("30", 8, 32), ("100", 28, 112)),
         pyvis_cap=10.0,
         push_cap=10.0,
@@ -120,7 +120,9 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def repeat(fn: Callable[[], Any], times: int, before: Callable[[], Any] | None = None) -> list[float]:
+def repeat(
+    fn: Callable[[], Any], times: int, before: Callable[[], Any] | None = None
+) -> list[float]:
     """Seconds of ``times`` calls of ``fn``, each after an untimed ``before()``."""
     runs = []
     for _ in range(times):
@@ -256,8 +258,12 @@ class Neo4jServer:
             return {k: os.environ[k] for k in keys if k in os.environ}
         missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
         if missing:
-            raise Unavailable(f"Neo4j benchmarks need {' and '.join(missing)} to start the dev server")
-        was_running = subprocess.run([str(NEO4J_DEV), "status"], capture_output=True).returncode == 0
+            raise Unavailable(
+                f"Neo4j benchmarks need {' and '.join(missing)} to start the dev server"
+            )
+        was_running = (
+            subprocess.run([str(NEO4J_DEV), "status"], capture_output=True).returncode == 0
+        )
         started = subprocess.run(
             [str(NEO4J_DEV), "start"], capture_output=True, text=True, timeout=900
         )
@@ -298,8 +304,13 @@ def server_info(store: Any) -> dict[str, Any]:
 
 
 def clear_query_caches(store: Any) -> None:
-    """Forget cached plans, so the next statement is planned from the current statistics."""
+    """Forget cached plans, so the next statement is planned from the statistics as they are."""
     store.driver.execute_query("CALL db.clearQueryCaches()", database_=store.settings.database)
+
+
+def replan(store: Any) -> None:
+    """Sample every index again and forget cached plans: statistics of the database now."""
+    store.driver.execute_query("CALL db.prepareForReplanning()", database_=store.settings.database)
 
 
 def drop_review(store: Any, review: str) -> None:
@@ -398,3 +409,37 @@ def context(mode: Mode, verbose: bool = True) -> Iterator[Context]:
     finally:
         ctx.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+# -- Cypher plans ---------------------------------------------------------------------------------
+
+
+def render_plan(plan: Any, indent: int = 0) -> list[str]:
+    """An EXPLAIN or PROFILE plan as indented lines: operator, details, rows, db hits."""
+    if plan is None:
+        return []
+    if not isinstance(plan, dict):  # the driver's ProfiledPlan / Plan objects
+        plan = {
+            "operatorType": plan.operator_type,
+            "args": plan.arguments,
+            "children": list(plan.children),
+            "rows": getattr(plan, "rows", None),
+            "dbHits": getattr(plan, "db_hits", None),
+        }
+    args = plan.get("args", {})
+    line = "  " * indent + plan["operatorType"].split("@")[0]
+    details = args.get("Details")
+    if details:
+        line += f" {details}"
+    if plan.get("rows") is not None:
+        line += f"  (rows {plan['rows']}, db hits {plan.get('dbHits', 0)})"
+    out = [line]
+    for child in plan.get("children", []):
+        out += render_plan(child, indent + 1)
+    return out
+
+
+def db_hits(plan: Any) -> int:
+    if not isinstance(plan, dict):
+        return 0
+    return int(plan.get("dbHits", 0)) + sum(db_hits(c) for c in plan.get("children", []))
