@@ -65,6 +65,7 @@ def main(
             module = importlib.import_module(f"benchmarks.{MODULES[name]}")
             ctx.log(f"--- {name}")
             begun = time.perf_counter()
+            load_before = os.getloadavg()[0]
             try:
                 result = module.run(ctx)
             except Unavailable as exc:
@@ -81,6 +82,7 @@ def main(
                 name=name,
                 title=module.TITLE,
                 seconds=time.perf_counter() - begun,
+                load_average=[round(load_before, 2), round(os.getloadavg()[0], 2)],
                 ran_at=time.strftime("%Y-%m-%d %H:%M:%S"),
             )
             benchmarks[name] = result

@@ -141,3 +141,37 @@ def push_in_place(
         graph.number_of_edges(),
         time.perf_counter() - started,
     )
+
+
+# -- 3. lighter large maps -------------------------------------------------------------------------
+
+
+def lighter_large_map(page: str, width: int = 26) -> str:
+    """A saved map above ``PHYSICS_LIMIT`` nodes as ``render_map`` would write it with the fix.
+
+    Labels are wrapped in Python (so vis-network measures no words to fit
+    ``widthConstraint``) and arrows have no heads (the layered layout already reads
+    left to right; heads are sub-pixel until one zooms in). Maps up to the limit are
+    left as they are.
+    """
+    import json
+    import re
+    import textwrap
+
+    from theorygraph.render.map import PHYSICS_LIMIT, script_json
+
+    found = re.search(
+        r'(<script type="application/json" id="tg-data">)(.*?)(</script>)', page, re.S
+    )
+    if found is None:
+        raise ValueError("not a theorygraph map: no tg-data block")
+    data = json.loads(found.group(2))
+    if len(data["nodes"]) <= PHYSICS_LIMIT:
+        return page
+    data["options"]["nodes"].pop("widthConstraint", None)
+    for node in data["nodes"]:
+        node["label"] = "\n".join(textwrap.fill(part, width) for part in node["label"].split("\n"))
+    data["options"]["edges"]["arrows"] = {"to": {"enabled": False}}
+    for edge in data["edges"]:
+        edge.pop("arrows", None)
+    return page[: found.start(2)] + script_json(data) + page[found.end(2) :]

@@ -169,7 +169,11 @@ def render(results: dict[str, Any]) -> str:
             f"{s['label']} = {s['studies']:,} studies and {s['mechanisms']} mechanisms"
             for s in results["meta"]["sizes"]
         )
-        + ". Medians are over the runs listed in each table.",
+        + ". Medians are over the runs listed in each table. Numbers marked *est.* are "
+        "estimates, each saying how it was made. The 1-minute load average under each "
+        "benchmark shows how busy the machine was (2 = both cores busy): other work can "
+        "share it, and the ratios against baselines measured in the same run are the "
+        "numbers to trust most.",
         "",
         "## Targets",
         "",
@@ -200,7 +204,9 @@ def render(results: dict[str, Any]) -> str:
             parts += ["Growth from the smallest size to the largest:", "", *growth, ""]
         for detail in result.get("details", []):
             parts += [detail, ""]
-        parts += [f"_({result['seconds']:.0f} s to run.)_", ""]
+        load = result.get("load_average")
+        shown = f"; load average {load[0]} before, {load[1]} after" if load else ""
+        parts += [f"_({result['seconds']:.0f} s to run{shown}.)_", ""]
     if FINDINGS.exists():
         parts += [FINDINGS.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(parts)

@@ -39,8 +39,10 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-#: every review a benchmark pushes has an id starting with this, and only those are deleted
+#: every review a benchmark pushes has an id starting with this and the run's tag; a run
+#: deletes its own reviews, and those of runs that started over STALE_HOURS ago
 REVIEW_PREFIX = "bench-"
+STALE_HOURS = 6
 
 
 class Unavailable(Exception):
@@ -99,8 +101,8 @@ MODES = {
     "smoke": Mode(
         "smoke",
         (Size("tiny", 24, 6), Size("small", 60, 10)),
-        (("30", 8, 32), ("100", 28, 112)),
-        pyvis_cap=10.0,
+        (("30", 8, 32), ("350", 96, 96)),
+        pyvis_cap=5.0,
         push_cap=10.0,
     ),
 }
@@ -313,6 +315,31 @@ def replan(store: Any) -> None:
     store.driver.execute_query("CALL db.prepareForReplanning()", database_=store.settings.database)
 
 
+def run_tag() -> str:
+    """Start time and a random part: two runs on one server never share a review."""
+    import secrets
+
+    return f"{time.strftime('%Y%m%d%H%M%S')}-{secrets.token_hex(2)}"
+
+
+def stale(review: str, now: float | None = None) -> bool:
+    """Is this a benchmark review left by a run that started over STALE_HOURS ago?
+
+    >>> stale("bench-20000101000000-ab12-1k")
+    True
+    >>> stale("ics-leadership")
+    False
+    """
+    if not review.startswith(REVIEW_PREFIX):
+        return False
+    stamp = review[len(REVIEW_PREFIX) :].split("-", 1)[0]
+    try:
+        started = time.mktime(time.strptime(stamp, "%Y%m%d%H%M%S"))
+    except ValueError:
+        return False
+    return (now or time.time()) - started > STALE_HOURS * 3600
+
+
 def drop_review(store: Any, review: str) -> None:
     """Delete a benchmark review if it is there (never anything else)."""
     if not review.startswith(REVIEW_PREFIX):
@@ -346,8 +373,15 @@ class Context:
     verbose: bool = True
     machine: dict[str, Any] = field(default_factory=dict)
     server: Neo4jServer = field(default_factory=Neo4jServer)
+    tag: str = field(default_factory=run_tag)
     _documents: dict[tuple[int, int, str], Any] = field(default_factory=dict)
     _store: Any = None
+
+    def review_id(self, label: str) -> str:
+        return f"{REVIEW_PREFIX}{self.tag}-{label}"
+
+    def _own(self, review: str) -> bool:
+        return review.startswith(self.review_id(""))
 
     def log(self, message: str) -> None:
         if self.verbose:
@@ -369,7 +403,7 @@ class Context:
         return self._documents[key]
 
     def sized(self, size: Size) -> Any:
-        return self.document(size.studies, size.mechanisms, f"{REVIEW_PREFIX}{size.label}")
+        return self.document(size.studies, size.mechanisms, self.review_id(size.label))
 
     def neo4j_settings(self) -> Any:
         from theorygraph.backends.neo4j import Neo4jSettings
@@ -378,13 +412,13 @@ class Context:
         return Neo4jSettings(env["NEO4J_URI"], env.get("NEO4J_USERNAME"), env.get("NEO4J_PASSWORD"))
 
     def store(self) -> Any:
-        """One Neo4jStore for the run; leftover benchmark reviews are removed first."""
+        """One Neo4jStore for the run; reviews left by old, crashed runs are removed first."""
         if self._store is None:
             from theorygraph.backends.neo4j import Neo4jStore
 
             store = Neo4jStore(self.neo4j_settings())
             for review in store.reviews():
-                if review.startswith(REVIEW_PREFIX):
+                if stale(review):
                     store.delete(review)
             self.machine["neo4j"] = server_info(store)
             self._store = store
@@ -393,7 +427,7 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             for review in self._store.reviews():
-                if review.startswith(REVIEW_PREFIX):
+                if self._own(review):
                     self._store.delete(review)
             self._store.close()
             self._store = None
