@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import time
 
 import pytest
@@ -24,8 +26,13 @@ def snapshot(store: Neo4jStore) -> list[str]:
     """Everything in the database, as sorted text, to compare before and after."""
     import json
 
+    def text(value: object) -> str:
+        return json.dumps(value, sort_keys=True, default=str)
+
     rows = store.read("dump_all")
-    return sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
+    for row in rows:  # a node's relationships come in storage order, which means nothing
+        row["out"] = sorted(row["out"], key=text)
+    return sorted(text(row) for row in rows)
 
 
 def test_push_then_pull_gives_the_same_file(store, sample, tmp_path):
@@ -64,6 +71,42 @@ def test_different_content_needs_replace(store, mini):
     assert snapshot(store) == before
     assert store.push(changed, replace=True).status == "replaced"
     assert Neo4jBackend(store, "mini").document() == changed
+
+
+def test_replace_in_place_leaves_what_a_fresh_push_leaves(store, mini):
+    """--replace updates in place; the database must hold exactly the new review: items
+    dropped, properties removed, an id that changes type, relationships rebuilt."""
+    store.push(TheoryDocument.model_validate(mini))
+    changed = copy.deepcopy(mini)
+    changed["review"]["title"] = "A smaller review"
+    # o-narrow turns from an outcome into a context; c-trust and x3 go
+    changed["outcomes"] = [o for o in changed["outcomes"] if o["id"] != "o-narrow"]
+    changed["contexts"] = [
+        {"id": "c-voluntary", "label": "Voluntary cooperation"},  # 'kind' removed
+        {"id": "o-narrow", "label": "A narrow circle"},
+    ]
+    changed["cmocs"][1].update(contexts=["o-narrow"], outcomes=["o-collab"])
+    changed["extracts"][0]["quote"] = "Leaders rallied every team."
+    changed["extracts"][1]["link"] = {"from": "m-power", "to": "o-collab"}
+    changed["extracts"] = changed["extracts"][:2]
+    del changed["studies"][0]["country"]
+    new = TheoryDocument.model_validate(changed)
+
+    assert store.push(new, replace=True).status == "replaced"
+    replaced = snapshot(store)
+    assert Neo4jBackend(store, "mini").document() == new
+    store.delete("mini")
+    store.push(new)
+    assert replaced == snapshot(store)
+
+
+def test_delete_removes_the_review_and_nothing_else(store, sample, mini):
+    store.push(TheoryDocument.model_validate(mini))
+    before = snapshot(store)
+    store.push(read_theory(sample))
+    assert store.delete("ics-leadership") is True
+    assert snapshot(store) == before
+    assert store.delete("ics-leadership") is False
 
 
 def test_failed_push_leaves_the_database_unchanged(store, sample, mini):

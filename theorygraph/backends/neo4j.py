@@ -250,28 +250,45 @@ class Neo4jStore:
                 f"{self.uri}: review {review!r} already exists with different content; "
                 "use --replace to replace it"
             )
-        total = len(node_batches) + len(edge_batches) + 1
+        wanted = dict(graph.nodes(data="type"))
+        total = len(node_batches) + len(edge_batches) + (2 if exists else 1)
 
         def work(tx: Transaction) -> None:
             done = 0
-            if exists:
-                while tx.run("delete_review", review=review, batch=10000)[0]["deleted"]:
-                    pass
-                tx.run("delete_review_node", review=review)
-            tx.run("push_review", review=review, props=_review_props(graph))
-            done += 1
-            if progress:
-                progress(done, total)
-            for label, rows in node_batches:
-                tx.run("push_nodes", label=label, review=review, rows=rows)
+
+            def step() -> None:
+                nonlocal done
                 done += 1
                 if progress:
                     progress(done, total)
+
+            if exists:
+                # replace in place: items are kept by id and updated, relationships are
+                # rebuilt, and items the new content drops are deleted last; deleting
+                # everything first would leave every later lookup in this transaction
+                # wading through the deleted nodes
+                held = tx.run("review_items", review=review)
+                retyped = [r["id"] for r in held if wanted.get(r["id"], r["type"]) != r["type"]]
+                gone = [r["id"] for r in held if r["id"] not in wanted]
+                tx.run("replace_unlink", review=review)
+                _delete_items(tx, review, retyped)
+                tx.run("replace_review", review=review, props=_review_props(graph))
+                step()
+                for label, rows in node_batches:
+                    tx.run("replace_nodes", label=label, review=review, rows=rows)
+                    step()
+            else:
+                tx.run("push_review", review=review, props=_review_props(graph))
+                step()
+                for label, rows in node_batches:
+                    tx.run("push_nodes", label=label, review=review, rows=rows)
+                    step()
             for rel, rows in edge_batches:
                 tx.run("push_edges", rel=rel, review=review, rows=rows)
-                done += 1
-                if progress:
-                    progress(done, total)
+                step()
+            if exists:
+                _delete_items(tx, review, gone)
+                step()
 
         self.write(work, "push")
         status = "replaced" if exists else "created"
@@ -283,8 +300,7 @@ class Neo4jStore:
             return False
 
         def work(tx: Transaction) -> None:
-            while tx.run("delete_review", review=review, batch=10000)[0]["deleted"]:
-                pass
+            tx.run("delete_review", review=review)
             tx.run("delete_review_node", review=review)
 
         self.write(work, "delete")
@@ -300,6 +316,12 @@ class Transaction:
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         text = statement(name).render(**_subs(params))
         return [record.data() for record in self._tx.run(text, params)]
+
+
+def _delete_items(tx: Transaction, review: str, ids: list[str]) -> None:
+    """Delete items by id in batches (found through the index, never by a scan)."""
+    for start in range(0, len(ids), BATCH_SIZE):
+        tx.run("delete_items", review=review, ids=ids[start : start + BATCH_SIZE])
 
 
 def _subs(params: dict[str, Any]) -> dict[str, Any]:
