@@ -11,9 +11,9 @@ Run it from the repository root::
 One module per benchmark (``validate_load``, ``push``, ``queries``, ``maps``, ``startup``),
 each with a ``run(ctx)`` that returns rows; :mod:`benchmarks.runner` holds what they share
 (repeats and medians, peak memory, the machine, Neo4j and Chromium) and
-:mod:`benchmarks.report` writes the JSON and the Markdown. Fixes proposed for the library
-are tried here, by patching it for one measurement (:mod:`benchmarks.proposed`), never by
-changing it.
+:mod:`benchmarks.report` writes the JSON and the Markdown. Where a fix changed the
+library, the old behaviour is kept as a reference (:mod:`benchmarks.previous`, the
+round-trip reader in :mod:`benchmarks.validate_load`) and measured in the same run.
 """
 
 BENCHMARKS = ("startup", "validate_load", "push", "queries", "map")

@@ -19,7 +19,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .proposed import lighter_large_map
 from .runner import CHROMIUM_FLAGS, Context, find_chromium, median, timed
 
 NAME = "map"
@@ -173,7 +172,6 @@ def run(ctx: Context) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     from theorygraph.graph import TheoryGraph
-    from theorygraph.render.map import PHYSICS_LIMIT
     from theorygraph.render.mapdata import build_map
 
     chromium = find_chromium()
@@ -201,11 +199,7 @@ def run(ctx: Context) -> dict[str, Any]:
                     warmed = True
                 repeats = mode.pick(REPEATS, index)
                 ctx.log(f"map {label} nodes ({tg_map.nodes}) x{repeats}")
-                lighter = folder / f"map-{mechanisms}-proposed.html"
-                lighter.write_text(lighter_large_map(tg_map.html), encoding="utf-8")
                 cases = [("theorygraph map", path, build_s)]
-                if tg_map.nodes > PHYSICS_LIMIT:
-                    cases.append(("theorygraph map, proposed", lighter, None))
                 measured: dict[str, list[dict[str, Any]]] = {name: [] for name, _, _ in cases}
                 for _ in range(repeats):  # in turn, so a slow spell falls on both alike
                     for name, page_path, _ in cases:
@@ -302,7 +296,7 @@ def run(ctx: Context) -> dict[str, Any]:
 def _targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     out = []
     for (size, limit), case in itertools.product(
-        (("1,000", 2.0), ("5,000", 3.0)), ("theorygraph map", "theorygraph map, proposed")
+        (("1,000", 2.0), ("5,000", 3.0)), ("theorygraph map",)
     ):
         row = next((r for r in rows if r["case"] == case and r["size"] == size), None)
         what = f"{case}: {size} nodes usable (drawn + click answered) in under {limit:.0f} s"

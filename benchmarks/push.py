@@ -1,5 +1,5 @@
-"""Push a review into Neo4j: the library's push, the proposed fix, a naive baseline, and
-``--replace`` of a review already there.
+"""Push a review into Neo4j: the library's push, the push as it was before its fixes, a
+naive baseline, and ``--replace`` of a review already there (now and before).
 
 Every timed push starts from the same state: the review is not in the database and
 the server's query caches are cleared, so the push is planned from the statistics the
@@ -21,20 +21,26 @@ from contextlib import contextmanager
 from typing import Any
 
 from .naive import naive_push
-from .proposed import HINTED_PUSH_EDGES, index_hints, push_in_place
+from .previous import PUSH_EDGES_BEFORE, push_before
 from .runner import Context, clear_query_caches, drop_review, median, render_plan, replan
 
 NAME = "push"
 TITLE = "Push into Neo4j"
-REPUSH = "push, as is, re-push"
+PUSH = "push"
+REPUSH = "push, re-push"
+PUSH_BEFORE = "push, before"
+REPLACE = "replace"
+REPLACE_BEFORE = "replace, before"
 #: timed runs per size and mode, in the order they run; 0 = not tried (estimated instead)
 REPEATS = {
-    "push, as is": {"full": (3, 1, 0), "quick": (2, 1), "smoke": (1, 1)},
-    "push, proposed": {"full": (3, 3, 2), "quick": (2, 2), "smoke": (1, 1)},
+    PUSH_BEFORE: {"full": (3, 1, 0), "quick": (2, 1), "smoke": (1, 1)},
+    PUSH: {"full": (3, 3, 2), "quick": (2, 2), "smoke": (1, 1)},
     REPUSH: {"full": (2, 1, 1), "quick": (2, 1), "smoke": (1, 1)},
-    "replace, as is": {"full": (3, 1, 1), "quick": (2, 1), "smoke": (1, 1)},
-    "replace, proposed": {"full": (3, 1, 1), "quick": (2, 1), "smoke": (1, 1)},
+    REPLACE_BEFORE: {"full": (3, 1, 1), "quick": (2, 1), "smoke": (1, 1)},
+    REPLACE: {"full": (3, 1, 1), "quick": (2, 1), "smoke": (1, 1)},
 }
+#: cases run by the library (the others by benchmarks/previous.py)
+LIBRARY = (PUSH, REPUSH, REPLACE)
 #: the naive baseline runs in full when it would take less than this; else a sample
 NAIVE_BUDGET = {"full": 180.0, "quick": 60.0, "smoke": 60.0}
 NAIVE_SAMPLE = {"full": 1000, "quick": 500, "smoke": 20}
@@ -42,18 +48,20 @@ ABOUT = """\
 `Neo4jStore.push(document)`: constraints, then the whole review in one write
 transaction of batched `UNWIND` statements (2,000 rows each). Cypher plans depend on
 the database's statistics, so every timed push starts from stated statistics:
-*push, as is* and *push, proposed* push into a database without the review whose
+*push* and *push, before* push into a database without the review whose
 statistics say so (`CALL db.prepareForReplanning()` after removing it): what a first
-push meets. *push, as is, re-push* pushes into a database whose statistics were
-sampled while the review was there (removed since): what pushing a review again
-after deleting it meets. *naive* writes one node or one relationship per transaction
-(`session.execute_write` each), with parameters. *proposed* is the library with
-`USING INDEX` hints in `cypher/push_edges.cypher`. *replace* pushes the same review
-again with 1 % of its extracts edited and 0.5 % removed (`push(..., replace=True)`);
-its *proposed* case updates the review in place instead of deleting it and creating
-it again. *nodes*, *edges*, *delete* and *commit* split the time inside the
-transaction (commit = the write's time after its last statement); *rest* is the time
-outside it (building the rows, constraints, the existence check)."""
+push meets. *push, re-push* pushes into a database whose statistics were sampled
+while the review was there (removed since): what pushing a review again after
+deleting it meets. *naive* writes one node or one relationship per transaction
+(`session.execute_write` each), with parameters. *replace* pushes the same review
+again with 1 % of its extracts edited and 0.5 % removed (`push(..., replace=True)`),
+which updates the review in place. The *before* cases are the push and the replace
+as theorygraph wrote them before commit 58c8026 (`benchmarks/previous.py`):
+`push_edges` without `USING INDEX SEEK`, and a replace that deleted the whole review
+and created it again in the same transaction. *nodes*, *edges*, *delete* and *commit*
+split the time inside the transaction (commit = the write's time after its last
+statement); *rest* is the time outside it (building the rows, constraints, the
+existence check)."""
 
 
 # -- measuring one push ----------------------------------------------------------------------
@@ -175,13 +183,13 @@ def edited(document: Any) -> Any:
 
 
 def _explain_push_edges(store: Any) -> list[str]:
-    """EXPLAIN of push_edges as it is and with hints, planned for a review not yet there."""
+    """EXPLAIN of push_edges now and before, planned for a review not yet there."""
     from theorygraph.cypherlib import statement
 
     out = []
     for title, text in (
-        ("as is (cypher/push_edges.cypher)", statement("push_edges").render(rel="EVIDENCES")),
-        ("proposed (with USING INDEX)", HINTED_PUSH_EDGES.replace("{rel}", "EVIDENCES")),
+        ("now (cypher/push_edges.cypher)", statement("push_edges").render(rel="EVIDENCES")),
+        ("before (no USING INDEX SEEK)", PUSH_EDGES_BEFORE.replace("{rel}", "EVIDENCES")),
     ):
         replan(store)
         with store.driver.session(database=store.settings.database) as session:
@@ -209,8 +217,7 @@ class Holding:
     def original(self) -> None:
         if self.state != "original":
             self.absent()
-            with index_hints():
-                self.store.push(self.document)
+            self.store.push(self.document)
             self.state = "original"
 
 
@@ -330,31 +337,29 @@ def run(ctx: Context) -> dict[str, Any]:
                 ctx.log(f"{size.label}: {case}")
                 spent: dict[str, float] = {}
                 counted: dict[str, int] = {}
-                if case == "push, proposed":
-                    with recording() as (spent, counted), index_hints():
-                        seconds, stopped = run_capped(
-                            store,
-                            review,
-                            3600.0,
-                            lambda: store.push(document),  # noqa: B023
-                        )
-                elif case == "replace, proposed":
-                    seconds, stopped = run_capped(
-                        store,
-                        review,
-                        3600.0,
-                        lambda: push_in_place(store, changed, timings=spent),  # noqa: B023
-                    )
-                else:
-                    content = changed if case.startswith("replace") else document
-                    replace = case.startswith("replace")
+                content = changed if case.startswith("replace") else document
+                replace = case.startswith("replace")
+                if case in LIBRARY:
                     with recording() as (spent, counted):
                         seconds, stopped = run_capped(
                             store,
                             review,
-                            mode.push_cap,
+                            3600.0,
                             lambda: store.push(content, replace=replace),  # noqa: B023
                         )
+                else:
+                    seconds, stopped = run_capped(
+                        store,
+                        review,
+                        mode.push_cap,
+                        lambda: push_before(
+                            store,
+                            content,  # noqa: B023
+                            replace=replace,  # noqa: B023
+                            spent=spent,  # noqa: B023
+                            counted=counted,  # noqa: B023
+                        ),
+                    )
                 breakdown.append(_phases(spent, seconds))
                 if stopped:  # rolled back: the database holds what it held before
                     estimate, measured = _estimate(
@@ -379,11 +384,11 @@ def run(ctx: Context) -> dict[str, Any]:
                     "not tried: estimated from the per-row cost at the size below, which grows "
                     "with the review's nodes (see findings)"
                 )
-            check = case == "replace, proposed" and index == 0 and runs
-            if check and Neo4jBackend(store, review).document() != changed:
-                raise AssertionError("the in-place replace did not give the new review")
+            check = case in LIBRARY and index == 0 and runs
+            if check and Neo4jBackend(store, review).document() != content:
+                raise AssertionError(f"{case} did not leave the review it was given")
             rows.append(_row(case, base, runs, breakdown, note, estimate))
-            if case == "push, proposed":
+            if case == PUSH:
                 rows.append(naive_row)
         holding.absent()
 
@@ -447,7 +452,7 @@ def _targets(rows: list[dict[str, Any]], mode: Any) -> list[dict[str, Any]]:
 
     labels = [s.label for s in mode.sizes]
     out = []
-    for case in ("push, as is", "push, proposed", REPUSH):
+    for case in (PUSH, REPUSH, PUSH_BEFORE):
         row = find(case, "10k")
         if row is None or row.get("vs_naive") is None:
             out.append(_target(f"{case}: ≥ 20× faster than naive at 10k extracts", None, None))
@@ -461,7 +466,7 @@ def _targets(rows: list[dict[str, Any]], mode: Any) -> list[dict[str, Any]]:
                     row["vs_naive"] >= 20,
                 )
             )
-    for case in ("push, as is", "push, proposed", REPUSH):
+    for case in (PUSH, REPUSH, PUSH_BEFORE):
         row = find(case, "100k") if "100k" in labels else None
         if row is None or row["median_s"] is None:
             out.append(_target(f"{case}: 100k extracts in under 60 s", None, None))

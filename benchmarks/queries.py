@@ -12,7 +12,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .proposed import index_hints
 from .runner import Context, db_hits, drop_review, median, render_plan, timed
 
 NAME = "queries"
@@ -28,8 +27,7 @@ outcome, CMOC and link without enough evidence) on the embedded graph
 (`TheoryGraph.from_document`) and on Neo4j (`TheoryGraph.open(uri, review=...)`).
 The mechanism is the middle one of the evidenced mechanisms by extracts. *first* is
 the first call (Cypher planning included), *median* the median of the calls after it.
-*chains*, *CMOCs* and *extracts* give the size of the answer. The Neo4j reviews were
-pushed with the proposed push (the data are the same). On Neo4j the smallest review is
+*chains*, *CMOCs* and *extracts* give the size of the answer. On Neo4j the smallest review is
 measured alone in the database and again with every larger review beside it
 (*db holds all*)."""
 
@@ -145,14 +143,12 @@ def run(ctx: Context) -> dict[str, Any]:
         record("embedded", index, tg)
 
     # Neo4j: the smallest review alone, then every review side by side
-    with index_hints():
-        store.push(documents[0])
+    store.push(documents[0])
     with TheoryGraph.open(uri, review=documents[0].review.id) as tg:
         record("neo4j", 0, tg)
-    with index_hints():
-        for document in documents[1:]:
-            ctx.log(f"pushing {document.review.id} for the queries")
-            store.push(document)
+    for document in documents[1:]:
+        ctx.log(f"pushing {document.review.id} for the queries")
+        store.push(document)
     if len(documents) > 1:
         with TheoryGraph.open(uri, review=documents[0].review.id) as tg:
             record("neo4j", 0, tg, ", db holds all")

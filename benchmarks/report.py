@@ -1,7 +1,7 @@
 """The results of a run as JSON, and as the Markdown of docs/performance.md.
 
 docs/performance.md is generated: the tables, targets and machine come from the JSON,
-and the findings (profiles, causes, proposed fixes) from ``benchmarks/findings.md``.
+and the findings (profiles, causes, fixes with before and after) from ``benchmarks/findings.md``.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ Neo4j: `NEO4J_URI` (with `NEO4J_USERNAME`, `NEO4J_PASSWORD`) when set, else
 `scripts/neo4j-dev` is started, and stopped again afterwards. The benchmarks only ever
 write and delete reviews whose id starts with `bench-`, but they clear the server's
 query caches: run them against a development server, not a shared one. Chromium is
-`/usr/bin/chromium` (or `THEORYGRAPH_CHROMIUM`), driven by Playwright. The proposed
-validation reader is fastest with `ruamel.yaml.clib` installed.
+`/usr/bin/chromium` (or `THEORYGRAPH_CHROMIUM`), driven by Playwright. Reading YAML
+is fastest with `ruamel.yaml.clib` installed (a dependency of theorygraph).
 """
 
 

@@ -197,3 +197,39 @@ def test_hostile_quotes_run_nothing(open_map, mini):
     assert page.dialogs == []
     assert page.errors == []
     assert page.offsite() == []
+
+
+def test_large_map_draws_arrowheads_only_when_zoomed_in(open_map):
+    from theorygraph.generate import generate
+    from theorygraph.render.map import ARROWS_FROM_SCALE, LABEL_WIDTH, PHYSICS_LIMIT
+
+    tg_map = TheoryGraph.from_document(generate(studies=96, mechanisms=96, seed=3)).map()
+    assert tg_map.nodes > PHYSICS_LIMIT
+    page = open_map(tg_map)
+    edge = page.js("tgEdges.getIds()[0]")
+    heads = f"tgNetwork.body.edges[{edge!r}].options.arrows.to.enabled"
+    assert page.js("tgNetwork.getScale()") < ARROWS_FROM_SCALE
+    assert page.js(heads) is False
+    # labels come wrapped from Python, no line longer than the width
+    lines = page.js("tgNodes.get().flatMap(n => n.label.split('\\n'))")
+    assert max(len(line) for line in lines) <= LABEL_WIDTH
+    box = page.page.locator("#network").bounding_box()
+    page.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(40):  # wheel in until the view is close enough to show heads
+        if page.js("tgNetwork.getScale()") >= ARROWS_FROM_SCALE:
+            break
+        page.page.mouse.wheel(0, -400)
+        page.page.wait_for_timeout(30)
+    page.page.wait_for_function(heads)
+    for _ in range(40):
+        if page.js("tgNetwork.getScale()") < ARROWS_FROM_SCALE:
+            break
+        page.page.mouse.wheel(0, 400)
+        page.page.wait_for_timeout(30)
+    page.page.wait_for_function(f"!{heads}")
+    assert page.errors == []
+
+
+def test_small_map_always_has_arrowheads(open_map, sample):
+    page = open_map(TheoryGraph.open(sample).map())
+    assert page.js("tgEdges.getIds().every(e => tgNetwork.body.edges[e].options.arrows.to.enabled)")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import textwrap
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,12 @@ __all__ = ["PHYSICS_LIMIT", "TheoryMap", "render_map"]
 
 #: above this many nodes, physics is off and the layout is computed before writing
 PHYSICS_LIMIT = 300
+#: above PHYSICS_LIMIT: labels are wrapped at this many characters before writing (instead
+#: of vis-network measuring words to fit a width), and arrowheads are drawn only once the
+#: view is zoomed in to this scale (at a whole-map view of thousands of nodes they are
+#: under a pixel, and drawing them costs about a fifth of the first draw)
+LABEL_WIDTH = 26
+ARROWS_FROM_SCALE = 0.4
 VIS_VERSION = "vis-9.1.2"
 
 NODE_STYLE: dict[str, dict[str, Any]] = {
@@ -126,8 +133,16 @@ def _edge_options(edge: MapEdge) -> dict[str, Any]:
         "color": {"color": style["color"], "highlight": "#111827"},
         "dashes": style["dashes"],
         "width": width,
-        "arrows": "to",
     }
+
+
+def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
+    r"""Break a label into lines of at most ``width`` characters, keeping its own breaks.
+
+    >>> wrap_label("Shared purpose across organisations builds trust", 20)
+    'Shared purpose\nacross organisations\nbuilds trust'
+    """
+    return "\n".join(textwrap.fill(part, width) or part for part in label.split("\n"))
 
 
 def _force_positions(model: MapModel) -> None:
@@ -166,6 +181,8 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
     for node in model.nodes:
         options = _node_options(node)
         label = options.pop("label")
+        if not small:
+            label = wrap_label(label)
         extra: dict[str, Any] = {} if physics else {"x": node.x, "y": node.y, "physics": False}
         net.add_node(
             node.id,
@@ -195,6 +212,8 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             theories=edge.theories,
             **_edge_options(edge),
         )
+    for options_of_edge in net.edges:  # pyvis gives each arrow a head; the options decide
+        options_of_edge.pop("arrows", None)
     options = {
         "physics": {
             "enabled": physics,
@@ -212,10 +231,12 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             "smooth": {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.35}
             if small
             else False,
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+            "arrows": {"to": {"enabled": small, "scaleFactor": 0.6}},
         },
-        "nodes": {"margin": 6, "widthConstraint": {"maximum": 190}, "font": {"size": 13}},
+        "nodes": {"margin": 6, "font": {"size": 13}},
     }
+    if small:
+        options["nodes"]["widthConstraint"] = {"maximum": 190}
     data = {
         "nodes": net.nodes,
         "edges": net.edges,
@@ -224,6 +245,7 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
         "theories": model.theories,
         "description": model.description,
         "options": options,
+        "arrowsFromScale": None if small else ARROWS_FROM_SCALE,
     }
     js, css = _vis_assets()
     values = {

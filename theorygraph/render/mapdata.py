@@ -196,9 +196,13 @@ def _nodes(
     labels: dict[str, Any], parts: dict[str, CmocParts], by_cmoc: dict[str, list[EvidenceRow]]
 ) -> list[MapNode]:
     order = {"Context": 0, "Mechanism": 1, "Outcome": 2}
+    held_by: dict[str, list[CmocParts]] = {}  # node -> the CMOCs holding it, in file order
+    for part in sorted(parts.values(), key=lambda p: p.seq):
+        for member in dict.fromkeys(part.members()):
+            held_by.setdefault(member, []).append(part)
     out = []
     for node_id, info in labels.items():
-        holding = [p for p in sorted(parts.values(), key=lambda p: p.seq) if node_id in p.members()]
+        holding = held_by.get(node_id, [])
         rows = [r for p in holding for r in by_cmoc.get(p.id, []) if r.bears_on_node(node_id)]
         out.append(
             MapNode(

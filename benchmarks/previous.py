@@ -1,0 +1,87 @@
+"""The push and replace as theorygraph wrote them before commit 58c8026, for reference.
+
+Each function here is a self-contained copy of the old behaviour, run against the same
+server in the same run as the library's push, so the tables show before and after side
+by side. Nothing here changes theorygraph: the old statements are written out below.
+
+- :func:`push_before`: ``push_edges`` without ``USING INDEX SEEK``; planned while the
+  database holds no such review, it reads every item of the review for each row.
+- with ``replace=True``: delete the whole review (in batches of 10,000, in the write
+  transaction), then create it again, as ``push --replace`` did.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+#: cypher/push_edges.cypher before commit 58c8026
+PUSH_EDGES_BEFORE = """\
+UNWIND $rows AS row
+MATCH (a:TheoryItem {review: $review, id: row.source})
+MATCH (b:TheoryItem {review: $review, id: row.target})
+CREATE (a)-[r:{rel}]->(b)
+SET r += row.props"""
+#: cypher/delete_review.cypher before commit 58c8026 (run until it returns 0)
+DELETE_REVIEW_BEFORE = """\
+MATCH (n:TheoryItem {review: $review})
+WITH n LIMIT $batch
+DETACH DELETE n
+RETURN count(*) AS deleted"""
+
+
+def push_before(
+    store: Any,
+    document: Any,
+    *,
+    replace: bool = False,
+    spent: dict[str, float] | None = None,
+    counted: dict[str, int] | None = None,
+) -> float:
+    """Push (or replace) ``document`` the old way, in one transaction; seconds taken.
+
+    ``spent`` and ``counted`` get seconds and rows per statement, under the library's
+    statement names, as ``benchmarks.push.recording`` gives them for the library.
+    """
+    from theorygraph.backends import neo4j as backend
+    from theorygraph.backends.memory import document_to_graph
+    from theorygraph.cypherlib import statement
+    from theorygraph.schema import check_label, check_rel_type
+
+    started = time.perf_counter()
+    review = document.review.id
+    graph = document_to_graph(document)
+    node_batches = list(backend._node_batches(graph))
+    edge_batches = list(backend._edge_batches(graph))
+    store.run_schema()
+    spent = {} if spent is None else spent
+    counted = {} if counted is None else counted
+
+    def work(tx: Any) -> None:
+        def run(name: str, text: str, **params: Any) -> list[dict[str, Any]]:
+            begun = time.perf_counter()
+            records = [r.data() for r in tx.run(text, params)]
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - begun
+            counted[name] = counted.get(name, 0) + len(params.get("rows") or ())
+            return records
+
+        if replace:
+            while run("delete_review", DELETE_REVIEW_BEFORE, review=review, batch=10000)[0][
+                "deleted"
+            ]:
+                pass
+            run("delete_review_node", statement("delete_review_node").text, review=review)
+        props = backend._review_props(graph)
+        run("push_review", statement("push_review").text, review=review, props=props)
+        for label, rows in node_batches:
+            text = statement("push_nodes").text.replace("{label}", check_label(label))
+            run("push_nodes", text, review=review, rows=rows)
+        for rel, rows in edge_batches:
+            text = PUSH_EDGES_BEFORE.replace("{rel}", check_rel_type(rel))
+            run("push_edges", text, review=review, rows=rows)
+
+    begun = time.perf_counter()
+    with store.driver.session(database=store.settings.database) as session:
+        session.execute_write(work)
+    spent["write_total"] = time.perf_counter() - begun
+    return time.perf_counter() - started
