@@ -293,13 +293,20 @@ class MemoryBackend:
         else:
             extracts = self.nodes_of("Extract")
         wanted = None if cmocs is None else set(cmocs)
+        nodes, succ = graph.nodes, graph.succ
         rows = []
-        for extract in sorted(set(extracts), key=lambda x: graph.nodes[x]["seq"]):
-            data = graph.nodes[extract]
-            target = self._targets(extract, "EVIDENCES")[0]
+        for extract in sorted(set(extracts), key=lambda x: nodes[x]["seq"]):
+            data = nodes[extract]
+            # an extract has one EVIDENCES and one FROM_STUDY arrow: read them directly
+            target = study_id = ""
+            edge: dict[str, Any] = {}
+            for node, keyed in succ[extract].items():
+                if "EVIDENCES" in keyed:
+                    target, edge = node, keyed["EVIDENCES"]
+                if "FROM_STUDY" in keyed:
+                    study_id = node
             if wanted is not None and target not in wanted:
                 continue
-            edge = graph.get_edge_data(extract, target, key="EVIDENCES")
             rows.append(
                 EvidenceRow(
                     extract=extract,
@@ -307,7 +314,7 @@ class MemoryBackend:
                     link_from=edge.get("link_from"),
                     link_to=edge.get("link_to"),
                     stance=data["stance"],
-                    study=self._targets(extract, "FROM_STUDY")[0],
+                    study=study_id,
                     quote=data["quote"],
                     kind=data.get("kind", "quote"),
                     location=data.get("location"),
