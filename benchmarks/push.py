@@ -42,7 +42,7 @@ REPEATS = {
 #: cases run by the library (the others by benchmarks/previous.py)
 LIBRARY = (PUSH, REPUSH, REPLACE)
 #: the naive baseline runs in full when it would take less than this; else a sample
-NAIVE_BUDGET = {"full": 180.0, "quick": 60.0, "smoke": 60.0}
+NAIVE_BUDGET = {"full": 300.0, "quick": 60.0, "smoke": 60.0}
 NAIVE_SAMPLE = {"full": 1000, "quick": 500, "smoke": 20}
 ABOUT = """\
 `Neo4jStore.push(document)`: constraints, then the whole review in one write
@@ -452,7 +452,7 @@ def _targets(rows: list[dict[str, Any]], mode: Any) -> list[dict[str, Any]]:
 
     labels = [s.label for s in mode.sizes]
     out = []
-    for case in (PUSH, REPUSH, PUSH_BEFORE):
+    for case in (PUSH, REPUSH):  # the before cases are references, not judged
         row = find(case, "10k")
         if row is None or row.get("vs_naive") is None:
             out.append(_target(f"{case}: ≥ 20× faster than naive at 10k extracts", None, None))
@@ -466,7 +466,7 @@ def _targets(rows: list[dict[str, Any]], mode: Any) -> list[dict[str, Any]]:
                     row["vs_naive"] >= 20,
                 )
             )
-    for case in (PUSH, REPUSH, PUSH_BEFORE):
+    for case in (PUSH, REPUSH):  # the before cases are references, not judged
         row = find(case, "100k") if "100k" in labels else None
         if row is None or row["median_s"] is None:
             out.append(_target(f"{case}: 100k extracts in under 60 s", None, None))

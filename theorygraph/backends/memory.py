@@ -279,21 +279,22 @@ class MemoryBackend:
         self, cmocs: list[str] | None = None, study: str | None = None
     ) -> list[EvidenceRow]:
         graph = self.graph
+        # networkx's own dicts (node -> data, node -> neighbour -> key -> data), read
+        # directly: the views around them cost more than the lookups on large graphs
+        nodes, succ, pred = graph._node, graph._succ, graph._pred
         # walk in from the CMOCs or the study, so the cost follows the answer, not the graph
         if study is not None:
-            extracts = [u for u, _, k in graph.in_edges(study, keys=True) if k == "FROM_STUDY"]
+            extracts = [u for u, keyed in pred.get(study, {}).items() if "FROM_STUDY" in keyed]
         elif cmocs is not None:
             extracts = [
                 u
                 for c in dict.fromkeys(cmocs)
-                if c in graph
-                for u, _, k in graph.in_edges(c, keys=True)
-                if k == "EVIDENCES"
+                for u, keyed in pred.get(c, {}).items()
+                if "EVIDENCES" in keyed
             ]
         else:
             extracts = self.nodes_of("Extract")
         wanted = None if cmocs is None else set(cmocs)
-        nodes, succ = graph.nodes, graph.succ
         rows = []
         for extract in sorted(set(extracts), key=lambda x: nodes[x]["seq"]):
             data = nodes[extract]
