@@ -45,8 +45,18 @@ MODULES = {name: ("maps" if name == "map" else name) for name in BENCHMARKS}
     help="Markdown page (full run: docs/performance.md; else next to the JSON).",
 )
 @click.option("--quiet", is_flag=True, help="No progress lines on stderr.")
+@click.option(
+    "--render",
+    is_flag=True,
+    help="Run nothing: write the Markdown again from the JSON (after editing findings.md).",
+)
 def main(
-    mode: str, only: tuple[str, ...], out: Path | None, docs: Path | None, quiet: bool
+    mode: str,
+    only: tuple[str, ...],
+    out: Path | None,
+    docs: Path | None,
+    quiet: bool,
+    render: bool,
 ) -> None:
     """Run theorygraph's benchmarks and write their results.
 
@@ -55,6 +65,14 @@ def main(
       python -m benchmarks --smoke
     """
     out, docs = output_paths(mode, out, docs)
+    if render:
+        try:
+            saved = json.loads(out.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise click.UsageError(f"cannot read {out}: {exc}") from None
+        write_markdown(saved, docs)
+        click.echo(f"wrote {docs} from {out}", err=True)
+        return
     chosen = [name for name in BENCHMARKS if not only or name in only]
     results = _previous(out, mode) if only else None
     started = time.time()

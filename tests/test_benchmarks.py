@@ -75,6 +75,18 @@ def test_every_benchmark_gives_numbers_in_smoke_mode(neo4j_uri, chromium, tmp_pa
     assert page.startswith("# Performance")
     for name in EXPECTED:
         assert f"## {results['benchmarks'][name]['title']}" in page
+    # --render writes the same page again from the JSON, running nothing
+    again = tmp_path / "again.md"
+    rendered = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--smoke", "--render"]
+        + ["--out", str(out), "--docs", str(again)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert rendered.returncode == 0, rendered.stderr
+    assert again.read_text(encoding="utf-8") == page
 
 
 def test_only_the_full_run_writes_the_committed_results(monkeypatch):
