@@ -102,6 +102,7 @@ def main(
                 seconds=time.perf_counter() - begun,
                 load_average=[round(load_before, 2), round(os.getloadavg()[0], 2)],
                 ran_at=time.strftime("%Y-%m-%d %H:%M:%S"),
+                git=ctx.machine.get("git"),
             )
             benchmarks[name] = result
         machine = ctx.machine

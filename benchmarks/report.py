@@ -133,6 +133,7 @@ def _machine(results: dict[str, Any]) -> str:
         (
             "commit",
             f"{m['git'].get('commit', '?')} ({m['git'].get('modified_files', 0)} files modified)"
+            " for the last run; each benchmark's own is under its table"
             if m.get("git")
             else "–",
         ),
@@ -206,6 +207,12 @@ def render(results: dict[str, Any]) -> str:
             parts += [detail, ""]
         load = result.get("load_average")
         shown = f"; load average {load[0]} before, {load[1]} after" if load else ""
+        git = result.get("git") or {}
+        if result.get("ran_at"):
+            shown += f"; finished {result['ran_at'][:16]}"
+        if git.get("commit"):
+            dirty = git.get("modified_files", 0)
+            shown += f" at commit {git['commit']}" + (f" ({dirty} files modified)" if dirty else "")
         parts += [f"_({result['seconds']:.0f} s to run{shown}.)_", ""]
     if FINDINGS.exists():
         parts += [FINDINGS.read_text(encoding="utf-8").strip(), ""]
