@@ -161,6 +161,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.neo4j)
 
 
+CHROMIUM = os.environ.get("THEORYGRAPH_CHROMIUM", "/usr/bin/chromium")
+
+
+def require_chromium() -> str:
+    """Debian's Chromium and Playwright, or skip (fail in CI, where browser tests must run)."""
+    reason = None
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        reason = "playwright is not installed (pip install -e '.[test]')"
+    if reason is None and not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
+        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    if reason:
+        if _in_ci():
+            pytest.fail(f"{reason}; in CI the browser tests must run", pytrace=False)
+        pytest.skip(reason)
+    return CHROMIUM
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

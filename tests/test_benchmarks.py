@@ -10,33 +10,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, _in_ci
+from conftest import ROOT, require_chromium
 
 EXPECTED = ("startup", "validate_load", "push", "queries", "map")
-CHROMIUM = os.environ.get("THEORYGRAPH_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
 def chromium():
-    """Skip without Playwright and Chromium (fail in CI), as tests/test_map_browser.py does."""
-    reason = None
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        reason = "playwright is not installed (pip install -e '.[test]')"
-    if reason is None and not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if reason:
-        if _in_ci():
-            pytest.fail(f"{reason}; in CI the benchmark smoke test must run", pytrace=False)
-        pytest.skip(reason)
-    return CHROMIUM
+    return require_chromium()
 
 
 def _number(value: object) -> bool:

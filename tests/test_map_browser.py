@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
+from conftest import require_chromium
 
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import TheoryDocument
@@ -13,7 +11,6 @@ from theorygraph.validate import read_theory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("THEORYGRAPH_CHROMIUM", "/usr/bin/chromium")
 FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -27,19 +24,11 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def chromium():
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "playwright is not installed (pip install -e '.[test]')"
-    if reason is None and not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
-        reason = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    if reason:
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(f"{reason}; in CI the browser tests must run", pytrace=False)
-        pytest.skip(reason)
+    path = require_chromium()
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        browser = p.chromium.launch(executable_path=path, args=FLAGS)
         yield browser
         browser.close()
 
