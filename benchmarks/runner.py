@@ -1,12 +1,12 @@
 """What every benchmark shares: modes and sizes, repeats and medians, peak memory, the
 machine description, and the Neo4j server and Chromium the benchmarks run against.
 
-Neo4j and Chromium are found the way the test suite finds them (tests/conftest.py,
-tests/test_map_browser.py): ``NEO4J_URI`` (with ``NEO4J_USERNAME``/``NEO4J_PASSWORD``)
-when set, else ``scripts/neo4j-dev`` is started, and stopped afterwards if this run
-started it; Chromium is ``THEORYGRAPH_CHROMIUM`` or ``/usr/bin/chromium``, driven by
-Playwright, never downloaded. Without them a benchmark is skipped, except in CI
-(``CI=true``), where it fails.
+Neo4j and Chromium are found as the test suite finds them (the tests use ``CHROMIUM``,
+``CHROMIUM_FLAGS`` and :func:`read_exports` from here): ``NEO4J_URI`` (with
+``NEO4J_USERNAME``/``NEO4J_PASSWORD``) when set, else ``scripts/neo4j-dev`` is started,
+and stopped afterwards if this run started it; Chromium is ``THEORYGRAPH_CHROMIUM`` or
+``/usr/bin/chromium``, driven by Playwright, never downloaded. Without them a benchmark
+is skipped, except in CI (``CI=true``), where it fails.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 NEO4J_DEV = ROOT / "scripts" / "neo4j-dev"
 CHROMIUM = os.environ.get("THEORYGRAPH_CHROMIUM", "/usr/bin/chromium")
-#: the flags tests/test_map_browser.py launches Chromium with
+#: the flags headless Chromium runs with, in the benchmarks and in the browser tests
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -51,6 +51,20 @@ class Unavailable(Exception):
 
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def read_exports(text: str) -> dict[str, str]:
+    """The variables of the ``export NAME=value`` lines ``scripts/neo4j-dev start`` prints.
+
+    >>> read_exports("export NEO4J_URI=bolt://127.0.0.1:7688\\nexport NEO4J_PASSWORD='a b'\\n")
+    {'NEO4J_URI': 'bolt://127.0.0.1:7688', 'NEO4J_PASSWORD': 'a b'}
+    """
+    env = {}
+    for line in text.splitlines():
+        if line.startswith("export ") and "=" in line:
+            key, _, value = line[len("export ") :].partition("=")
+            env[key] = shlex.split(value)[0] if value else ""
+    return env
 
 
 # -- modes and sizes ---------------------------------------------------------------------------
@@ -272,12 +286,7 @@ class Neo4jServer:
         if started.returncode != 0:
             raise Unavailable(f"scripts/neo4j-dev start failed: {started.stderr.strip()[-500:]}")
         self.started_here = not was_running
-        env = {}
-        for line in started.stdout.splitlines():
-            if line.startswith("export ") and "=" in line:
-                key, _, value = line[len("export ") :].partition("=")
-                env[key] = shlex.split(value)[0] if value else ""
-        return env
+        return read_exports(started.stdout)
 
     def stop(self) -> None:
         if self.started_here and not os.environ.get("THEORYGRAPH_KEEP_NEO4J"):

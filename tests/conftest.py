@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import copy
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# the repository root, so tests share the benchmarks' helpers for Neo4j and Chromium
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.runner import CHROMIUM, read_exports  # noqa: E402
+
 SAMPLE = ROOT / "samples" / "ics-leadership"
 
 MINI: dict[str, Any] = {
@@ -146,7 +152,6 @@ def sample() -> Path:
 # per session. Without Java or Maven it skips, except in CI (CI=true), where it fails.
 
 import os  # noqa: E402
-import shlex  # noqa: E402
 import shutil  # noqa: E402
 import subprocess  # noqa: E402
 
@@ -159,9 +164,6 @@ def pytest_collection_modifyitems(config, items):
         params = getattr(getattr(item, "callspec", None), "params", {})
         if NEO4J_FIXTURES & set(item.fixturenames) or params.get("open_graph") == "neo4j":
             item.add_marker(pytest.mark.neo4j)
-
-
-CHROMIUM = os.environ.get("THEORYGRAPH_CHROMIUM", "/usr/bin/chromium")
 
 
 def require_chromium() -> str:
@@ -205,12 +207,7 @@ def neo4j_env():
     started = subprocess.run([script, "start"], capture_output=True, text=True, timeout=900)
     if started.returncode != 0:
         pytest.fail(f"scripts/neo4j-dev start failed:\n{started.stderr}", pytrace=False)
-    env = {}
-    for line in started.stdout.splitlines():
-        if line.startswith("export ") and "=" in line:
-            key, _, value = line[len("export ") :].partition("=")
-            env[key] = shlex.split(value)[0] if value else ""
-    yield env
+    yield read_exports(started.stdout)
     if not was_running and not os.environ.get("THEORYGRAPH_KEEP_NEO4J"):
         # leave things as we found them; set THEORYGRAPH_KEEP_NEO4J=1 to keep it for reruns
         subprocess.run([script, "stop"], capture_output=True, timeout=120)

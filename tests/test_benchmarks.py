@@ -24,6 +24,17 @@ def chromium():
     return require_chromium()
 
 
+def benchmarks(*args: object, timeout: float) -> subprocess.CompletedProcess[str]:
+    """``python -m benchmarks ARGS`` from the repository root."""
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def _number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -32,14 +43,7 @@ def _number(value: object) -> bool:
 @pytest.mark.slow
 def test_every_benchmark_gives_numbers_in_smoke_mode(neo4j_uri, chromium, tmp_path):
     out, docs = tmp_path / "results.json", tmp_path / "performance.md"
-    run = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--quiet"]
-        + ["--out", str(out), "--docs", str(docs)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    run = benchmarks("--smoke", "--quiet", "--out", out, "--docs", docs, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     results = json.loads(out.read_text(encoding="utf-8"))
     assert results["meta"]["mode"] == "smoke"
@@ -62,20 +66,12 @@ def test_every_benchmark_gives_numbers_in_smoke_mode(neo4j_uri, chromium, tmp_pa
         assert f"## {results['benchmarks'][name]['title']}" in page
     # --render writes the same page again from the JSON, running nothing
     again = tmp_path / "again.md"
-    rendered = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--smoke", "--render"]
-        + ["--out", str(out), "--docs", str(again)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    rendered = benchmarks("--smoke", "--render", "--out", out, "--docs", again, timeout=60)
     assert rendered.returncode == 0, rendered.stderr
     assert again.read_text(encoding="utf-8") == page
 
 
-def test_only_the_full_run_writes_the_committed_results(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT))
+def test_only_the_full_run_writes_the_committed_results():
     from benchmarks.__main__ import COMMITTED, output_paths
 
     assert output_paths("full", None, None) == COMMITTED

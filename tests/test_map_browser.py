@@ -5,21 +5,12 @@ from __future__ import annotations
 import pytest
 from conftest import require_chromium
 
+from benchmarks.runner import CHROMIUM_FLAGS
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import TheoryDocument
 from theorygraph.validate import read_theory
 
 pytestmark = pytest.mark.browser
-
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +19,7 @@ def chromium():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=FLAGS)
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
 
