@@ -79,3 +79,14 @@ def test_only_the_full_run_writes_the_committed_results():
         out, docs = output_paths(mode, None, None)
         assert out not in COMMITTED and docs not in COMMITTED
         assert out.parent == docs.parent != ROOT / "benchmarks"
+
+
+def test_render_without_results_is_a_usage_error(tmp_path):
+    missing = tmp_path / "results.json"
+    run = benchmarks("--smoke", "--render", "--out", missing, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.splitlines()[-1] == (
+        f"Error: cannot read {missing}: [Errno 2] No such file or directory: '{missing}'"
+    )
+    assert "Traceback" not in run.stderr
+    assert list(tmp_path.iterdir()) == []  # no page written from nothing
