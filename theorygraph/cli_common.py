@@ -42,21 +42,21 @@ def handles_errors(func: F) -> F:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import TheoryGraphError
-
         interrupted, restore = _watch_ctrl_c()
         try:
             return func(*args, **kwargs)
-        except TheoryGraphError:
-            # Ctrl-C inside the Neo4j driver can surface as a lost connection: it was
-            # still the user who stopped us, and nothing was committed
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception:
+            # Ctrl-C can land inside the Neo4j driver's socket read, and surface as a lost
+            # connection or as the driver's clean-up failing in its own way (seen: a
+            # BufferError from the rollback): it was still the user who stopped us, and
+            # nothing was committed. Any other error goes on to be reported
             if interrupted():
                 click.echo("interrupted", err=True)
                 sys.exit(130)
             raise
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
         finally:
             restore()
 
