@@ -1,4 +1,5 @@
-"""Hostile import sources: amplifying or broken .qdpx archives and odd positions.
+"""Hostile import sources: amplifying or broken .qdpx archives, odd positions, and
+reference files that would lose an author or a year.
 
 Every case ends with one line per problem, exit 1 and nothing written. The amplifying
 archives run in a subprocess held to 1 GiB of address space and 10 seconds: before the
@@ -8,6 +9,7 @@ limits below, the first of them took 21 s and 6.2 GB, and died of MemoryError un
 from __future__ import annotations
 
 import io
+import json
 import resource
 import struct
 import subprocess
@@ -19,6 +21,8 @@ import pytest
 from test_import_helpers import errors, run, snapshot
 
 from theorygraph.importers import qdpx
+from theorygraph.importers.references import read_references
+from theorygraph.validate import read_theory
 
 GIB = 2**30
 BIG = 60 * 2**20  # characters in the big source: 60 MiB of text packs to some 60 KB
@@ -318,3 +322,152 @@ def test_a_quote_just_under_the_limit_with_white_space_around_is_kept(tmp_path):
     path = build(tmp_path / "p.qdpx", source("Smith 2019", coded(0, len(text)), text=text))
     extract = qdpx.read_qdpx(path).document.extracts[0]
     assert extract.quote == "q" * 32767
+
+
+# -- reference files that would lose an author or a year --------------------------------
+
+FINE = "@article{jones2020,\n  author = {Jones, Bob},\n  title = {Fine},\n  year = {2020}\n}\n"
+YEAR_ALLOWED = "a four-digit year such as 2019, or 'in press' or 'n.d.' for a work without one"
+DATE_ALLOWED = 'CSL JSON writes a date as {"date-parts": [[2019, 5, 1]]} or {"raw": "2019"}'
+PEOPLE = 'a list of names, each {"family": ..., "given": ...} or {"literal": ...}'
+
+
+def csl(**fields: object) -> str:
+    item = {"id": "smith2019", "title": "Leading", "issued": {"date-parts": [[2019]]}}
+    item.update(fields)
+    fine = {"id": "jones2020", "title": "Fine", "author": [{"family": "Jones", "given": "Bob"}]}
+    fine["issued"] = {"date-parts": [[2020]]}
+    return "[\n" + ",\n".join(json.dumps(i) for i in (fine, item)) + "\n]\n"  # item 2: line 3
+
+
+REFERENCES = {
+    "bibtex extra closing brace": (
+        "refs.bib",
+        FINE + "\n@article{smith2019,\n  title = {Leading care}},\n  author = {Smith, Alice},\n"
+        "  year = {2019},\n}\n",
+        "7: @article{smith2019: an extra '}' on line 8 closes the entry early, so its fields "
+        "author, year would be lost (every '}' in a field closes a '{' of that field; remove "
+        "the extra '}')",
+    ),
+    "bibtex unbalanced opening brace": (
+        "refs.bib",
+        "@article{smith2019,\n  author = {Smith, Alice},\n  title = {Leading {care},\n"
+        "  year = {2019},\n}\n\n" + FINE,
+        "1: @article{smith2019: cannot read this BibTeX entry: the '{' opened in its title "
+        "field (line 3) is never closed (every '{' in an entry needs its own '}')",
+    ),
+    "bibtex field twice in two cases": (
+        "refs.bib",
+        FINE + "@article{smith2019,\n  Author = {Smith, Alice},\n  author = {Jones, Bob},\n"
+        "  title = {Leading},\n}\n",
+        "6: @article{smith2019: field 'author' is given twice (keep one)",
+    ),
+    "bibtex year that is not a year": (
+        "refs.bib",
+        FINE + "@article{smith2019,\n  title = {Leading},\n  year = {spring},\n}\n",
+        f"6: @article{{smith2019: year 'spring' is not a year ({YEAR_ALLOWED})",
+    ),
+    "csl author as a string": (
+        "refs.json",
+        csl(author="Smith, Alice"),
+        "3: item 2 (id 'smith2019'): author is a string ('Smith, Alice') (CSL JSON gives "
+        f"author as {PEOPLE})",
+    ),
+    "csl author without a name": (
+        "refs.json",
+        csl(author=[{"family": "Smith"}, {"name": "Alice Jones"}]),
+        f"3: item 2 (id 'smith2019'): author 2 has no family, given or literal name (write "
+        f"{PEOPLE})",
+    ),
+    "csl date-parts not a list": (
+        "refs.json",
+        csl(issued={"date-parts": 2019}),
+        "3: item 2 (id 'smith2019'): issued.date-parts is a number (2019), not a list of dates "
+        f"({DATE_ALLOWED})",
+    ),
+    "csl date-parts not numeric": (
+        "refs.json",
+        csl(issued={"date-parts": [["spring", 5]]}),
+        f"3: item 2 (id 'smith2019'): issued.date-parts 'spring' is not a year ({YEAR_ALLOWED})",
+    ),
+    "csl year of 5000 digits": (
+        "refs.json",
+        csl(issued={"date-parts": [["YEAR"]]}).replace('"YEAR"', "9" * 5000),
+        f"3: item 2 (id 'smith2019'): issued.date-parts '{'9' * 57}...' is not a year "
+        f"({YEAR_ALLOWED})",
+    ),
+    "csl nested very deep": (
+        "refs.json",
+        "[" * 100_000 + "]" * 100_000,
+        " arrays and objects are nested too deeply to read (CSL JSON is a list of items, each "
+        "an object of fields; export it again)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(REFERENCES))
+def test_a_reference_that_would_lose_data_is_an_error(tmp_path, case):
+    name, content, said = REFERENCES[case]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    before = snapshot(tmp_path)
+    result = run("references", path, "-o", tmp_path / "t")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"error: {path}:{said}",
+        f"{path}: nothing written (1 error)",
+    ]
+    assert snapshot(tmp_path) == before
+
+
+@pytest.mark.parametrize(
+    "case", ["bibtex extra closing brace", "csl author as a string", "csl date-parts not numeric"]
+)
+def test_skip_bad_rows_skips_the_whole_entry_never_half_of_it(tmp_path, case):
+    name, content, said = REFERENCES[case]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = run("references", path, "-o", tmp_path / "t", "--skip-bad-rows")
+    assert result.exit_code == 0, result.stderr
+    assert f"skipped: {path}:{said}" in result.stderr.splitlines()
+    studies = read_theory(tmp_path / "t").studies
+    assert [(s.id, s.authors, s.year) for s in studies] == [("jones2020", ["Jones, Bob"], 2020)]
+
+
+def test_bibtexparser_logs_nothing_to_stderr(tmp_path):
+    name, content, said = REFERENCES["bibtex unbalanced opening brace"]
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "theorygraph", "import", "references", path, "-o", tmp_path / "t"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"error: {path}:{said}",
+        f"{path}: nothing written (1 error)",
+    ]
+    assert not (tmp_path / "t").exists()
+
+
+def test_years_a_reference_manager_writes_for_none_or_in_words(tmp_path):
+    path = tmp_path / "refs.json"
+    items = [
+        {"id": "a", "title": "A", "issued": {"raw": "in press"}},
+        {"id": "b", "title": "B", "issued": {"literal": "n.d."}},
+        {"id": "c", "title": "C", "issued": {"raw": "May 2019"}},
+        {"id": "d", "title": "D", "issued": {"date-parts": [["2018", 3]]}},
+        {"id": "e", "title": "E", "author": ["World Health Organization"]},
+    ]
+    path.write_text(json.dumps(items), encoding="utf-8")
+    studies, problems = read_references(path)
+    assert problems == []
+    assert [(s.id, s.year, s.authors) for s in studies] == [
+        ("a", None, []),
+        ("b", None, []),
+        ("c", 2019, []),
+        ("d", 2018, []),
+        ("e", None, ["World Health Organization"]),
+    ]
