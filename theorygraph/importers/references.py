@@ -368,7 +368,8 @@ def _failed_block(block: Any, shown: str) -> Problem:
         allowed = "give each entry its own key"
     elif isinstance(block, model.DuplicateFieldKeyBlock):
         names = ", ".join(repr(k) for k in sorted(block.duplicate_keys))
-        reason = f"field {names} is given twice"
+        several = len(block.duplicate_keys) > 1
+        reason = f"field{'s' if several else ''} {names} {'are' if several else 'is'} given twice"
         allowed = "keep one"
     elif hasattr(error, "abort_reason"):
         reason = _unbalanced(block.raw or "", line) or str(error.abort_reason).strip()
