@@ -11,14 +11,19 @@ The convention: top-level codes (code groups) named ``Contexts``, ``Mechanisms``
 between teams`` gives the id too). See docs/import.md for a picture of the code tree.
 
 The XML is untrusted: it is parsed with defusedxml (no DTDs, no entities), zip entries
-with absolute paths or ``..`` are refused, and sizes are capped.
+with absolute paths or ``..`` are refused, and sizes are capped: what a member unpacks to
+is checked against the zip's headers before it is read and counted again while it is
+read (headers can lie), and a selection longer than a quote may be is refused from its
+positions, before its text is cut out.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -30,6 +35,7 @@ from .columns import header_key
 from .finish import finish
 from .ids import slugify
 from .result import ImportProblem, ImportResult
+from .values import MAX_CELL, short
 
 __all__ = ["GROUPS", "read_qdpx"]
 
@@ -69,9 +75,23 @@ GROUP_NAMES = {
     "kind": "Kind",
 }
 ROLE_OF = {"context": "contexts", "mechanism": "mechanisms", "outcome": "outcomes"}
-MAX_TOTAL = 512 * 1024 * 1024
-MAX_PROJECT = 64 * 1024 * 1024
+#: the most theorygraph unpacks from one member (project.qde, or one source's text) ...
+MAX_MEMBER = 64 * 1024 * 1024
+#: ... and from the whole project, every read counted (a text read twice counts twice)
+MAX_READ = 256 * 1024 * 1024
 MAX_ENTRIES = 20000
+#: project.qde's elements: some 400 bytes each once parsed; a coded segment uses about a dozen
+MAX_ELEMENTS = 500_000
+#: a position is a character count: ASCII digits, and no more of them than any text needs
+_POSITION = re.compile(r"[0-9]{1,12}")
+#: the longest selection cut out of a source: a quote's limit plus room for white space
+MAX_SPAN = MAX_CELL + 4096
+#: the most quote text one project gives (a theory file holds at most 64 MiB)
+MAX_QUOTES = 32 * 1024 * 1024
+_CHUNK = 1024 * 1024
+#: what unpacking a damaged member raises (a bad header or CRC, bad deflate data, a cut
+#: stream, a flag zipfile does not support)
+_CORRUPT = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
 _ID_LABEL = re.compile(r"^([a-z0-9][a-z0-9._-]{0,79}):\s+(\S.*)$")
 _DOC_SUFFIX = re.compile(r"\.(txt|pdf|docx?|rtf|odt|html?)$", re.I)
 
@@ -98,11 +118,13 @@ def read_qdpx(
             "or ATLAS.ti as a REFI-QDA project)"
         )
     try:
-        with zipfile.ZipFile(path) as archive:
-            project = _Project(archive, shown)
-            segments, pre_bad, notes = project.segments()
-    except zipfile.BadZipFile as exc:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, NotImplementedError, UnicodeDecodeError, ValueError) as exc:
+        # a damaged directory: zipfile raises more than BadZipFile for some
         raise SourceError(f"{shown}: not a .qdpx file (not a zip archive: {exc})") from exc
+    with archive:
+        project = _Project(archive, shown)
+        segments, pre_bad, notes = project.segments()
     if review is None and base is None:
         review = ReviewInfo(
             id=slugify(path.stem, fallback="review"), title=f"Imported from {path.name}"
@@ -138,14 +160,13 @@ class _Project:
                     f"{shown}: refuses the entry {name!r} (an absolute path or "
                     "'..' could write outside the project)"
                 )
-        if sum(i.file_size for i in infos) > MAX_TOTAL:
-            raise SourceError(f"{shown}: unpacks to more than {MAX_TOTAL // 2**20} MiB")
+        self.unpacked = 0  # bytes unpacked so far, against MAX_READ
         self.names = {i.filename: i for i in infos}
         if "project.qde" not in self.names:
             raise SourceError(
                 f"{shown}: holds no project.qde; export a REFI-QDA project (.qdpx) again"
             )
-        self.root = _parse(self._read("project.qde", MAX_PROJECT), shown)
+        self.root = _parse(self._chunks("project.qde"), shown)
         if self.root.tag != f"{NS}Project":
             raise SourceError(
                 f"{shown}: project.qde is not a REFI-QDA project (root element {self.root.tag!r})"
@@ -159,12 +180,63 @@ class _Project:
                 if child is not code:
                     self.codes[child.get("guid", "")] = (field, child.get("name", ""), False)
 
-    def _read(self, name: str, limit: int) -> bytes:
-        with self.archive.open(self.names[name]) as handle:
-            blob = handle.read(limit + 1)
-        if len(blob) > limit:
-            raise SourceError(f"{self.shown}: {name} is larger than {limit // 2**20} MiB")
+    def _chunks(self, name: str) -> Iterator[bytes]:
+        """A member's bytes, a chunk at a time, never more than the limits allow.
+
+        The sizes are checked from the zip's header before reading and again on every
+        chunk, since a header can lie.
+        """
+        info = self.names[name]
+        if info.flag_bits & 0x1:
+            raise SourceError(
+                f"{self.shown}: {name} is encrypted; export the project without a password"
+            )
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            # zipfile unpacks bzip2 and lzma without an output bound: a few KB can become GB
+            raise SourceError(
+                f"{self.shown}: {name} is packed with zip compression method "
+                f"{info.compress_type}; theorygraph unpacks only stored or deflated files "
+                "(what NVivo, ATLAS.ti and MAXQDA write): export the project again"
+            )
+        self._check_size(name, info.file_size)
+        size = 0
+        try:
+            with self.archive.open(info) as handle:
+                while chunk := handle.read(_CHUNK):
+                    size += len(chunk)
+                    if size > info.file_size:  # zipfile stops there too; do not rely on it
+                        raise SourceError(
+                            f"{self.shown}: {name} unpacks to more than the "
+                            f"{_mib(info.file_size)} its header says (the zip is damaged or "
+                            "forged); export the project again"
+                        )
+                    self.unpacked += len(chunk)
+                    yield chunk
+        except _CORRUPT as exc:
+            raise SourceError(
+                f"{self.shown}: {name} is corrupt and cannot be unpacked ({exc}); "
+                "export the project again"
+            ) from exc
+
+    def _read(self, name: str) -> bytearray:
+        blob = bytearray()
+        for chunk in self._chunks(name):
+            blob += chunk
         return blob
+
+    def _check_size(self, name: str, size: int) -> None:
+        """Refuse a member its header says is too big, alone or with what was read before."""
+        if size > MAX_MEMBER:
+            raise SourceError(
+                f"{self.shown}: {name} unpacks to {_mib(size)}, more than the "
+                f"{MAX_MEMBER // 2**20} MiB theorygraph reads from one file of a project"
+            )
+        if self.unpacked + size > MAX_READ:
+            raise SourceError(
+                f"{self.shown}: {name} unpacks to {_mib(size)}, which takes the text read "
+                f"from the project past {MAX_READ // 2**20} MiB, the most theorygraph reads "
+                "from one project (a source's text counts each time a source names it)"
+            )
 
     def _text(self, source: Any) -> str | BadText:
         """The plain text of a source, or why it cannot be had."""
@@ -181,7 +253,7 @@ class _Project:
         if entry not in self.names:
             return BadText(f"the project has no {entry}", "export the project again")
         try:
-            return self._read(entry, MAX_PROJECT).decode("utf-8-sig")
+            return self._read(entry).decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             return BadText(
                 f"{entry} is not UTF-8 ({exc.reason} at byte {exc.start})",
@@ -192,7 +264,7 @@ class _Project:
         rows: list[Row] = []
         bad: dict[int, list[Problem]] = {}
         notes: list[Problem] = []
-        uncoded = other = 0
+        uncoded = other = quoted = 0
         number = 0
         sources = self.root.find(f"{NS}Sources")
         for source in list(sources) if sources is not None else []:
@@ -208,7 +280,7 @@ class _Project:
                 if source is None:
                     continue
             study = _DOC_SUFFIX.sub("", name).strip()
-            text = self._text(source)
+            text = functools.cache(functools.partial(self._text, source))  # read if needed
             for selection in source.findall(f"{NS}PlainTextSelection"):
                 number += 1
                 segment = _Segment(self, number, study, selection, text)
@@ -220,6 +292,14 @@ class _Project:
                     continue
                 notes += segment.notes
                 rows.append(Row(number, segment.values, segment.locate, segment.names))
+                quoted += len(segment.values.get("quote", ""))
+                if quoted > MAX_QUOTES:
+                    raise SourceError(
+                        f"{self.shown}: {segment.where}: the coded segments so far hold "
+                        f"{quoted} characters of quotes, more than the "
+                        f"{MAX_QUOTES // 2**20} Mi characters theorygraph imports from one "
+                        "project; split the project"
+                    )
         if uncoded:
             many = uncoded != 1
             notes.append(
@@ -252,14 +332,19 @@ class _Segment:
     """One PlainTextSelection: its field values, or the problems that stop it."""
 
     def __init__(
-        self, project: _Project, number: int, study: str, selection: Any, text: str | BadText
+        self,
+        project: _Project,
+        number: int,
+        study: str,
+        selection: Any,
+        text: Callable[[], str | BadText],
     ) -> None:
         self.project, self.number = project, number
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
         self.names: dict[str, list[tuple[str, str | None]]] = {r: [] for r in ROLE_OF.values()}
         start, end = selection.get("startPosition", ""), selection.get("endPosition", "")
-        self.span = f"{start}-{end}"
+        self.span = f"{short(start, 24)}-{short(end, 24)}"
         self.study = study
         self.where = f"source {study!r}, segment {self.span}"
         values: dict[str, str] = {}
@@ -296,7 +381,7 @@ class _Segment:
         if not values and not self.problems:
             self.values: dict[str, str] | None = None
             return
-        quote = _slice(text, start, end)
+        quote = _slice(text(), start, end)
         if isinstance(quote, BadText):
             self.problems.append(self.locate(None, quote.message, allowed=quote.allowed))
         elif quote:
@@ -335,23 +420,69 @@ class _Segment:
         )
 
 
+def _mib(size: int) -> str:
+    """A size in MiB, rounded up (so a size just over a limit never reads as the limit)."""
+    return f"{-(-size * 10 // 2**20) / 10:.1f} MiB" if size >= 2**20 else f"{size:,} bytes"
+
+
 def _slice(text: str | BadText, start: str, end: str) -> str | BadText:
+    """The selected text, stripped; cut out only when its span is short enough for a quote."""
     if isinstance(text, BadText):
         return text
-    if not start.isdigit() or not end.isdigit() or not 0 <= int(start) < int(end) <= len(text):
+    for name, value in (("startPosition", start), ("endPosition", end)):
+        if not _POSITION.fullmatch(value):
+            what = (
+                f"has {len(value)} digits; no source is that long"
+                if value.isascii() and value.isdigit()
+                else "is not a whole number written with the digits 0-9"
+            )
+            return BadText(
+                f"{name} {short(value, 24)!r} {what}",
+                "startPosition and endPosition count characters from 0, in the digits "
+                "0-9; export the project again",
+            )
+    first, stop = int(start), int(end)
+    if not first < stop <= len(text):
         return BadText(
             f"positions {start}-{end} are not inside the source's text ({len(text)} characters)",
             "startPosition and endPosition count characters from 0; export the project again",
         )
-    return text[int(start) : int(end)].strip()
+    allowed = (
+        f"a quote holds at most {MAX_CELL} characters, Excel's own limit per cell; "
+        "code a shorter segment"
+    )
+    if stop - first > MAX_SPAN:  # refused from its positions: the text is never copied
+        return BadText(f"the selection spans {stop - first} characters", allowed)
+    quote = text[first:stop].strip()
+    if len(quote) > MAX_CELL:
+        return BadText(f"the selected text holds {len(quote)} characters", allowed)
+    return quote
 
 
-def _parse(blob: bytes, shown: str) -> Any:
+def _parse(chunks: Iterator[bytes], shown: str) -> Any:
+    """project.qde as an element tree, parsed as it is unpacked, with its elements counted."""
+    from xml.etree.ElementTree import TreeBuilder
+
     from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
+    from defusedxml.ElementTree import DefusedXMLParser, ParseError
 
+    class Counted(TreeBuilder):
+        count = 0
+
+        def start(self, tag: Any, attrs: Any) -> Any:
+            self.count += 1
+            if self.count > MAX_ELEMENTS:
+                raise SourceError(
+                    f"{shown}: project.qde holds more than {MAX_ELEMENTS:,} XML elements, "
+                    "the most theorygraph reads from one project; split the project"
+                )
+            return super().start(tag, attrs)
+
+    parser = DefusedXMLParser(target=Counted(), forbid_dtd=True)
     try:
-        return fromstring(blob, forbid_dtd=True)
+        for chunk in chunks:
+            parser.feed(chunk)
+        return parser.close()
     except DefusedXmlException as exc:
         raise SourceError(
             f"{shown}: project.qde declares a DTD or entities, which "
