@@ -217,7 +217,7 @@ def test_mermaid_and_dot_escape_labels(mini):
     mini["mechanisms"][0]["label"] = 'Say "hi" <b>#1</b>\\'
     graph = TheoryGraph.from_document(TheoryDocument.model_validate(mini))
     mermaid = graph.export("mermaid")
-    assert '"Say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;\\"' in mermaid
+    assert '"Say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;#92;"' in mermaid
     dot = graph.export("dot")
     assert 'label="Say \\"hi\\" <b>#1</b>\\\\"' in dot
     assert dot.startswith('digraph "A small review" {')

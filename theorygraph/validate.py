@@ -228,6 +228,8 @@ def load_theory(source: str | Path) -> Loaded:
     info: ReviewInfo | None = None
     if review is not None:
         info = _validated(ReviewInfo, review[0], review[1], problems)
+        if info is not None:
+            problems += _hidden_characters([(info, review[1])])
 
     objects: dict[str, list[tuple[BaseModel, Origin]]] = {}
     # ids of items that failed validation, and what they refer to: so that one bad item
@@ -247,6 +249,7 @@ def load_theory(source: str | Path) -> Loaded:
         objects[section] = good
 
     problems += _cross_check(objects, claimed, referenced)
+    problems += _hidden_characters(pair for pairs in objects.values() for pair in pairs)
     has_errors = any(p.severity == "error" for p in problems)
     document = None
     if not has_errors and info is not None:
@@ -261,7 +264,8 @@ def check_document(document: TheoryDocument) -> list[Problem]:
         s: [(obj, Origin(None, (s, i))) for i, obj in enumerate(getattr(document, s))]
         for s in NODE_SECTIONS
     }
-    return _sorted(_cross_check(objects, {}))
+    review = _hidden_characters([(document.review, Origin(None, ("review",)))])
+    return _sorted(review + _cross_check(objects, {}))
 
 
 def _sorted(problems: list[Problem]) -> list[Problem]:
@@ -349,6 +353,14 @@ def _from_pydantic(model: type[BaseModel], err: Any, origin: Origin) -> Problem:
             loc,
             allowed=_allowed_names(str(value), choices),
             code="enum",
+        )
+    if kind == "string_unicode" and isinstance(value, str):
+        half = next((c for c in value if 0xD800 <= ord(c) <= 0xDFFF), "\ud800")
+        return origin.problem(
+            f"text holds U+{ord(half):04X}, half of a surrogate pair, which is not a character",
+            loc,
+            allowed="write the whole character, or its \\U00XXXXXX escape in double quotes",
+            code="encoding",
         )
     if kind == "string_too_short":
         return origin.problem("must not be empty", loc, code="empty")
@@ -612,6 +624,74 @@ def _cross_check(
                 )
             )
     return problems
+
+
+#: characters a reader cannot see and an export cannot always hold: control characters
+#: other than tab, newline and carriage return (C0, DEL, C1), and U+FFFE and U+FFFF
+HIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+#: the part of HIDDEN that XML 1.0 cannot hold at all
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _hidden_characters(pairs: Iterable[tuple[Any, Origin]]) -> list[Problem]:
+    """A warning for each text field holding a character in :data:`HIDDEN`.
+
+    Such characters usually come from a spreadsheet cell or a PDF copied into one (a
+    vertical tab for a line break, a form feed for a page break, a NUL from a damaged
+    export); they pass every other check and are invisible on screen.
+    """
+    problems: list[Problem] = []
+    for obj, origin in pairs:
+        for loc, text in _texts(obj):
+            found = HIDDEN.search(text)
+            if found is None:
+                continue
+            codes = sorted({ord(c) for c in HIDDEN.findall(text)})
+            many = len(codes) > 1
+            message = (
+                f"text holds invisible character{'s' if many else ''} {_codes(codes)}, "
+                f"the first at character {found.start() + 1}"
+            )
+            allowed = f"delete {'them' if many else 'it'} or type a space or line break instead"
+            replaced = [c for c in codes if _NOT_XML.match(chr(c))]
+            if replaced:
+                allowed += (
+                    f"; GraphML, GEXF, DOT and Mermaid exports write U+FFFD for {_codes(replaced)}"
+                )
+            problems.append(
+                origin.problem(
+                    message, loc, allowed=allowed, severity="warning", code="hidden-character"
+                )
+            )
+    return problems
+
+
+def _codes(codes: list[int]) -> str:
+    return ", ".join(f"U+{c:04X}" for c in codes)
+
+
+def _texts(model: BaseModel) -> list[tuple[tuple[str | int, ...], str]]:
+    """The texts of a model that are not plainly printable, with their paths as in files.
+
+    Runs over every object of a review, so it looks at the fields directly and keeps
+    only what :meth:`str.isprintable` (fast, in C) does not clear.
+    """
+    found: list[tuple[tuple[str | int, ...], str]] = []
+    for name, value in model.__dict__.items():
+        if type(value) is str:
+            if not value.isprintable():
+                found.append(((_alias(model, name),), value))
+        elif type(value) is list:
+            for index, item in enumerate(value):
+                if type(item) is str and not item.isprintable():
+                    found.append(((_alias(model, name), index), item))
+        elif isinstance(value, BaseModel):
+            found += [((_alias(model, name), *loc), text) for loc, text in _texts(value)]
+    return found
+
+
+def _alias(model: BaseModel, name: str) -> str:
+    return type(model).model_fields[name].alias or name
 
 
 def _suggest(value: str, pool: list[str], kind: str) -> str:

@@ -3,12 +3,21 @@
 Every format carries the same attributes as the HTML map: node type, label, whether
 a mechanism has evidence or an outcome is unintended, and for each arrow its stance
 and its numbers of distinct studies and extracts.
+
+Every export is valid for its format whatever the text holds. XML 1.0 cannot hold
+control characters other than tab, newline and carriage return, nor U+FFFE, U+FFFF or
+half of a surrogate pair: GraphML, GEXF, DOT and Mermaid write each of them as U+FFFD
+(the replacement character), since Graphviz and Mermaid draw SVG, which is XML
+too. Cytoscape JSON keeps every character except a lone surrogate (which
+no UTF-8 file can hold). ``theorygraph validate`` warns about each such character.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
+import unicodedata
 from typing import Any
 
 import networkx as nx
@@ -16,27 +25,56 @@ import networkx as nx
 from ..errors import UsageError
 from .mapdata import MapModel
 
-__all__ = ["EXPORT_FORMATS", "export_text", "to_networkx"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "REPLACEMENT",
+    "dot_text",
+    "export_text",
+    "mermaid_text",
+    "to_networkx",
+    "xml_safe",
+]
 
 EXPORT_FORMATS = ("graphml", "gexf", "cytoscape", "mermaid", "dot")
+
+#: what an export writes for a character its format cannot hold
+REPLACEMENT = "\ufffd"
+#: the characters XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates;
+#: U+FFFE and U+FFFF
+NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def xml_safe(text: str) -> str:
+    r"""``text`` with every character XML 1.0 cannot hold replaced by U+FFFD.
+
+    >>> xml_safe("tab\there, bell\x07 and NUL\x00")
+    'tab\there, bell\ufffd and NUL\ufffd'
+    """
+    return NOT_XML.sub(REPLACEMENT, text)
 
 
 def to_networkx(model: MapModel) -> nx.MultiDiGraph:
     """The map as a networkx graph with only scalar attributes (as GraphML needs)."""
-    graph = nx.MultiDiGraph(title=model.title, description=model.description)
+    return _graph(model, lambda text: text)
+
+
+def _graph(model: MapModel, clean: Any) -> nx.MultiDiGraph:
+    # ``clean`` makes each piece of text fit the format it is written to
+    graph = nx.MultiDiGraph(title=clean(model.title), description=clean(model.description))
     for n in model.nodes:
         graph.add_node(
             n.id,
             type=n.type,
-            label=n.label,
+            label=clean(n.label),
             studies=n.studies,
             extracts=len(n.extracts),
             evidenced=n.evidenced,
             unsupported=n.unsupported,
             intended=n.intended,
-            theories=";".join(n.theories),
-            cmocs=";".join(n.cmocs),
-            description=n.description or "",
+            theories=clean(";".join(n.theories)),
+            cmocs=clean(";".join(n.cmocs)),
+            description=clean(n.description or ""),
             level=n.level,
         )
     for e in model.edges:
@@ -51,24 +89,25 @@ def to_networkx(model: MapModel) -> nx.MultiDiGraph:
             supports=e.counts.get("supports", 0),
             refutes=e.counts.get("refutes", 0),
             refines=e.counts.get("refines", 0),
-            cmocs=";".join(e.cmocs),
-            theories=";".join(e.theories),
+            cmocs=clean(";".join(e.cmocs)),
+            theories=clean(";".join(e.theories)),
         )
     return graph
 
 
 def export_text(model: MapModel, fmt: str) -> str:
     """The map in one of :data:`EXPORT_FORMATS`, as text."""
-    graph = to_networkx(model)
-    if fmt == "graphml":
+    if fmt in ("graphml", "gexf"):
+        graph = _graph(model, xml_safe)
         buf = io.BytesIO()
-        nx.write_graphml(graph, buf, encoding="utf-8")
-        return buf.getvalue().decode("utf-8")
-    if fmt == "gexf":
-        buf = io.BytesIO()
-        nx.write_gexf(graph, buf, encoding="utf-8")
-        return buf.getvalue().decode("utf-8")
+        write = nx.write_graphml if fmt == "graphml" else nx.write_gexf
+        write(graph, buf, encoding="utf-8")
+        # A raw carriage return in element text reads back as a newline (XML normalises
+        # line ends); as a character reference it reads back as itself. Attributes come
+        # out of the writer with it escaped already, so a raw one is always in text.
+        return buf.getvalue().decode("utf-8").replace("\r", "&#13;")
     if fmt == "cytoscape":
+        graph = _graph(model, lambda text: _SURROGATE.sub(REPLACEMENT, text))
         return json.dumps(nx.cytoscape_data(graph), indent=1, ensure_ascii=False) + "\n"
     if fmt == "mermaid":
         return _mermaid(model)
@@ -87,24 +126,66 @@ _MERMAID_STROKE = {
 }
 
 
-def _mermaid_text(text: str) -> str:
-    # Mermaid reads #name; as an entity inside quoted labels; quotes and brackets would
-    # end the label, and markup is not wanted
-    out = text.replace("#", "#35;").replace('"', "#quot;").replace("<", "#lt;")
-    return out.replace(">", "#gt;").replace("\n", " ")
+#: written as Mermaid entity codes (#NNN;) wherever they are in a label: '"' would end
+#: the label, '#' starts an entity, a backtick opens a Markdown string, '%' a directive
+#: or comment, '<', '>' and '&' would be read as HTML, and ':' could make Mermaid take a
+#: label holding "style" for a style statement and drop a ';'; a backslash, since Mermaid
+#: draws a typed backslash and "n" as a line break
+_MERMAID_ENTITY = {c: f"#{ord(c)};" for c in "#%`:\\"}
+_MERMAID_ENTITY.update({'"': "#quot;", "<": "#lt;", ">": "#gt;", "&": "#amp;"})
+#: Mermaid marks entities with these pairs while it parses and turns every one it finds
+#: in the drawn SVG into '&' and ';', whatever wrote them: a word joiner (U+2060, zero
+#: width) between the two characters keeps them as they are
+_MERMAID_MARKS = {"\ufb02\u00b0": "\ufb02\u2060\u00b0", "\u00b6\u00df": "\u00b6\u2060\u00df"}
+#: what JavaScript's String.trim removes (Mermaid trims every label): kept as entities
+#: at either end of a label
+_JS_SPACE = frozenset("\t\n\v\f\r\u2028\u2029\ufeff")
+
+
+def _js_space(char: str) -> bool:
+    return char in _JS_SPACE or unicodedata.category(char) == "Zs"
+
+
+def mermaid_text(text: str) -> str:
+    r"""Text for a quoted Mermaid label that renders as itself, character for character.
+
+    Line breaks (LF, CR or CRLF) become line breaks of the label; characters XML cannot
+    hold become U+FFFD (Mermaid draws SVG); a word joiner (U+2060, invisible) goes
+    between the two characters of the rare pairs Mermaid uses as marks (U+FB02 U+00B0
+    and U+00B6 U+00DF); everything else renders verbatim.
+
+    >>> mermaid_text('`x` %%{init: {}}%% "#1" <b>')
+    '#96;x#96; #37;#37;{init#58; {}}#37;#37; #quot;#35;1#quot; #lt;b#gt;'
+    >>> mermaid_text(" two\r\nlines ")
+    '#32;two\nlines#32;'
+    """
+    text = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")
+    for mark, kept in _MERMAID_MARKS.items():
+        text = text.replace(mark, kept)
+    chars = [_MERMAID_ENTITY.get(c, c) for c in text]
+    # a line break or space at either end would be trimmed away
+    for index in range(len(chars)):
+        if not _js_space(text[index]):
+            break
+        chars[index] = f"#{ord(text[index])};"
+    for index in range(len(chars) - 1, -1, -1):
+        if not _js_space(text[index]):
+            break
+        chars[index] = f"#{ord(text[index])};"
+    return "".join(chars)
 
 
 def _mermaid(model: MapModel) -> str:
     ids = {n.id: f"n{i}" for i, n in enumerate(model.nodes)}
     lines = ["flowchart LR"]
     for n in model.nodes:
-        label = _mermaid_text(n.label)
+        label = mermaid_text(n.label if n.intended else "\u26a0 " + n.label)
         if n.type == "Context":
             shape = f'["{label}"]'
         elif n.type == "Mechanism":
             shape = f'(["{label}"])'
         else:
-            shape = f'("{label}")' if n.intended else f'{{{{"⚠ {label}"}}}}'
+            shape = f'("{label}")' if n.intended else f'{{{{"{label}"}}}}'
         cls = n.type.lower()
         if n.unsupported:
             cls = "unsupported"
@@ -115,7 +196,7 @@ def _mermaid(model: MapModel) -> str:
     for i, e in enumerate(model.edges):
         arrow = "-.->" if e.stance in ("none", "leads-to", "refining") else "-->"
         text = "leads to" if e.type == "LeadsTo" else f"{e.stance}, {e.studies} studies"
-        lines.append(f'  {ids[e.source]} {arrow}|"{_mermaid_text(text)}"| {ids[e.target]}')
+        lines.append(f'  {ids[e.source]} {arrow}|"{mermaid_text(text)}"| {ids[e.target]}')
         width = 1 + min(e.studies, 8) // 2
         styles.append(f"  linkStyle {i} stroke:{_MERMAID_STROKE[e.stance]},stroke-width:{width}px")
     lines += styles
@@ -129,8 +210,21 @@ def _mermaid(model: MapModel) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _dot_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+def dot_text(text: str) -> str:
+    r"""Text for a quoted DOT string that Graphviz draws as itself.
+
+    Backslashes are doubled (Graphviz reads ``\n``, ``\l``, ``\N``... in labels as
+    escapes), quotes escaped, line breaks (LF, CR or CRLF) written as ``\n``, and ``&``
+    as ``&amp;`` (Graphviz reads ``&amp;``, ``&#65;``... in labels as HTML entities).
+    Characters XML cannot hold become U+FFFD: Graphviz draws SVG, and a NUL would
+    end its string.
+
+    >>> print(dot_text('say "hi" \\N & &amp;\r\nnext'))
+    say \"hi\" \\N &amp; &amp;amp;\nnext
+    """
+    text = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+    return text.replace("&", "&amp;")
 
 
 _DOT_NODE = {
@@ -142,7 +236,7 @@ _DOT_NODE = {
 
 def _dot(model: MapModel) -> str:
     lines = [
-        f'digraph "{_dot_text(model.title)}" {{',
+        f'digraph "{dot_text(model.title)}" {{',
         "  rankdir=LR;",
         '  node [fontname="Helvetica", fontsize=11];',
         '  edge [fontname="Helvetica", fontsize=9];',
@@ -157,8 +251,8 @@ def _dot(model: MapModel) -> str:
             style = 'shape=box, style="rounded,filled,bold", fillcolor="#fee2e2", color="#dc2626"'
             label = "⚠ " + label
         attrs: dict[str, Any] = {"type": n.type, "studies": n.studies}
-        extra = ", ".join(f'{k}="{_dot_text(str(v))}"' for k, v in attrs.items())
-        lines.append(f'  "{_dot_text(n.id)}" [label="{_dot_text(label)}", {style}, {extra}];')
+        extra = ", ".join(f'{k}="{dot_text(str(v))}"' for k, v in attrs.items())
+        lines.append(f'  "{dot_text(n.id)}" [label="{dot_text(label)}", {style}, {extra}];')
     for e in model.edges:
         color = _MERMAID_STROKE[e.stance]
         style = (
@@ -169,7 +263,7 @@ def _dot(model: MapModel) -> str:
         width = 1 + min(e.studies, 12) * 0.4
         label = "leads to" if e.type == "LeadsTo" else f"{e.studies} studies"
         lines.append(
-            f'  "{_dot_text(e.source)}" -> "{_dot_text(e.target)}" [color="{color}", '
+            f'  "{dot_text(e.source)}" -> "{dot_text(e.target)}" [color="{color}", '
             f'style={style}, penwidth={width:.1f}, label="{label}", stance="{e.stance}", '
             f"studies={e.studies}, extracts={len(e.extracts)}];"
         )
