@@ -11,9 +11,11 @@ columns (a stray cell in column XFD still makes its row count as filled in).
 Cells come back as text: numbers written as ``2019.0`` by Excel become ``2019``, a
 date cell becomes ``2019-05-01``, and a formula is kept as its text, never run.
 
-openpyxl (read-only) supplies the workbook's shared strings, date styles and sheet
-names; this module streams the sheet's rows itself and hands each cell to openpyxl's
-own cell parser, so values are decoded exactly as openpyxl decodes them.
+openpyxl's reader supplies the workbook's sheet names, shared strings and date styles
+(parsed with defusedxml); only the chosen sheet is opened. This module streams that
+sheet's rows itself (refusing a DTD, so no entity is ever expanded) and hands each cell
+to openpyxl's own cell parser, so values are decoded exactly as openpyxl decodes them.
+A damaged sheet is a :class:`~theorygraph.errors.SourceError` of one line.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import datetime as dt
 import re
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,46 +65,95 @@ def read_xlsx(path: Path, shown: str, sheet: str | None, progress: Progress | No
         )
     import warnings
 
-    from openpyxl import load_workbook
-
     # openpyxl's warnings are about features it drops when *writing* (data validation,
     # ...) and about date cells out of range, which then read as #VALUE! like in Excel
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UserWarning)
         try:
-            book = load_workbook(path, read_only=True, data_only=False)
+            book = _open(path)
         except Exception as exc:  # openpyxl raises many unrelated classes for broken files
             raise SourceError(f"{shown}: not a readable .xlsx file ({_reason(exc)})") from exc
         try:
-            ws = _sheet(book, sheet, shown)
-            table = Table(shown, ws.title, [], 0)
+            title, part = _sheet(book, sheet, shown)
+            table = Table(shown, title, [], 0)
             try:
-                _read_rows(book, ws, table, progress)
+                _read_rows(book, part, table, progress)
             except (TheoryGraphError, MemoryError, RecursionError):
                 raise
             except Exception as exc:  # zlib.error, BadZipFile (bad CRC), XML syntax, ...
                 raise SourceError(
-                    f"{shown}: not a readable .xlsx file: sheet {ws.title!r} is damaged "
+                    f"{shown}: not a readable .xlsx file: sheet {title!r} is damaged "
                     f"({_reason(exc)}); save the workbook again from the program that made it"
                 ) from exc
         finally:
-            book.close()
+            book.archive.close()
     return table
 
 
-def _sheet(book: Any, name: str | None, shown: str) -> Any:
-    """The named sheet, or the first; chart sheets hold no cells to import."""
-    names = [ws.title for ws in book.worksheets]
-    if not names:
-        raise SourceError(f"{shown}: the workbook holds no sheet of cells, only charts")
+@dataclass
+class _Workbook:
+    """What reading a sheet needs from its workbook."""
+
+    archive: zipfile.ZipFile
+    strings: list[str]
+    strings_part: str | None
+    epoch: Any
+    date_formats: set[int]
+    timedelta_formats: set[int]
+    #: (name, part in the archive, whether it is a chart sheet), in the workbook's order
+    sheets: list[tuple[str, str, bool]]
+
+
+def _open(path: Path) -> _Workbook:
+    """The workbook's parts but its sheets, read by openpyxl's own reader, step by step.
+
+    ``load_workbook(read_only=True)`` would also open every sheet to read its declared
+    size, and parse the whole sheet when it declares none.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.styles.stylesheet import apply_stylesheet
+    from openpyxl.xml.constants import SHARED_STRINGS
+
+    reader = ExcelReader(path, read_only=True, keep_vba=False, keep_links=False)
+    try:
+        reader.read_manifest()
+        reader.read_strings()
+        reader.read_workbook()
+        apply_stylesheet(reader.archive, reader.wb)
+        sheets = [
+            (sheet.name, rel.target, "chartsheet" in rel.Type)
+            for sheet, rel in reader.parser.find_sheets()
+            if rel.target in reader.valid_files
+        ]
+    except BaseException:
+        reader.archive.close()
+        raise
+    found = reader.package.find(SHARED_STRINGS)
+    return _Workbook(
+        archive=reader.archive,
+        strings=reader.shared_strings,
+        strings_part=found.PartName[1:] if found is not None else None,
+        epoch=reader.wb.epoch,
+        date_formats=reader.wb._date_formats,
+        timedelta_formats=reader.wb._timedelta_formats,
+        sheets=sheets,
+    )
+
+
+def _sheet(book: _Workbook, name: str | None, shown: str) -> tuple[str, str]:
+    """The named sheet, or the first: its name and part; chart sheets hold no cells."""
+    cells = [(title, part) for title, part, chart in book.sheets if not chart]
+    names = [title for title, _ in cells]
+    if not cells:
+        raise SourceError(f"{shown}: the workbook holds no sheet of cells")
     if name is None:
-        return book.worksheets[0]
+        return cells[0]
     if name not in names:
         what = f"no sheet named {name!r}"
-        if name in book.sheetnames:
+        if any(title == name for title, _, _ in book.sheets):
             what = f"{name!r} is a chart sheet"
         raise UsageError(f"{shown}: {what} (sheets: {', '.join(names)})")
-    return book[name]
+    return cells[names.index(name)]
 
 
 def _reason(exc: BaseException) -> str:
@@ -137,24 +189,23 @@ class _Stream:
         return chunk
 
 
-def _read_rows(book: Any, ws: Any, table: Table, progress: Progress | None) -> None:
+def _read_rows(book: _Workbook, part: str, table: Table, progress: Progress | None) -> None:
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.worksheet._reader import WorkSheetParser
 
     # openpyxl's read-only sheet sizes its rows by the declared dimension; its cell
     # parser is what we reuse (the same one its own sheet reader calls for every cell)
-    archive, member = book._archive, ws._worksheet_path
-    total = archive.getinfo(member).file_size
-    with archive.open(member) as raw:
+    total = book.archive.getinfo(part).file_size
+    with book.archive.open(part) as raw:
         stream = _Stream(raw)
         cells_of = WorkSheetParser(
             stream,
-            _shared_strings(book, ws),
+            _shared_strings(book),
             data_only=False,
             epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
+            date_formats=book.date_formats,
+            timedelta_formats=book.timedelta_formats,
         )
         number = seen = cells = 0
         row = None  # the row being read
@@ -317,28 +368,23 @@ def escape_xstring(text: str) -> str:
     return text.replace("\r", "_x000D_")
 
 
-def _shared_strings(book: Any, ws: Any) -> list[str]:
+def _shared_strings(book: _Workbook) -> list[str]:
     """The workbook's shared strings with OOXML's escapes decoded.
 
     openpyxl keeps ``_x000D_`` (Excel's carriage return) as those seven characters; when
     a string holds ``_x``, the table is read again from the file and decoded here.
     """
-    strings: list[str] = ws._shared_strings
-    if not any("_x" in text for text in strings):
-        return strings
-    archive = book._archive
-    names = [n for n in archive.namelist() if n.lower().endswith("sharedstrings.xml")]
-    if len(names) != 1:
-        return strings
+    if book.strings_part is None or not any("_x" in text for text in book.strings):
+        return book.strings
     from xml.etree.ElementTree import iterparse
 
     decoded = []
-    with archive.open(names[0]) as raw:
+    with book.archive.open(book.strings_part) as raw:
         for _, element in iterparse(_Stream(raw)):
             if element.tag == _MAIN + "si":
                 decoded.append(_string(element))
                 element.clear()
-    return decoded if len(decoded) == len(strings) else strings
+    return decoded if len(decoded) == len(book.strings) else book.strings
 
 
 def _text(value: object) -> str | None:
