@@ -27,9 +27,10 @@ from ..errors import TheoryGraphError, UsageError
 from ..model import TheoryDocument
 from ..theoryfile import atomic_write_bytes
 from .ids import label_key
-from .table import CSV_ESCAPED
+from .table import CSV_ESCAPED, formula_like
+from .xlsx import escape_xstring
 
-__all__ = ["HEADERS", "sheet_rows", "write_sheet"]
+__all__ = ["HEADERS", "escape_csv", "sheet_rows", "write_sheet"]
 
 HEADERS = [
     "extract_id",
@@ -146,10 +147,14 @@ def write_sheet(document: TheoryDocument, path: str | Path) -> Path:
 
 
 def escape_csv(value: str) -> str:
-    """Put ``'`` before text a spreadsheet would read as a formula (and before ``'`` + such)."""
-    if value[:1] in CSV_ESCAPED or (value[:1] == "'" and value[1:2] in (*CSV_ESCAPED, "'")):
-        return "'" + value
-    return value
+    """Put ``'`` before text a spreadsheet would read as a formula (and before ``'`` + such).
+
+    The exact inverse of :func:`~theorygraph.importers.table.unescape_csv`:
+
+    >>> [escape_csv(v) for v in ("=1+1", "'=1+1", "'Tis", "''quoted''")]
+    ["'=1+1", "''=1+1", "'Tis", "''quoted''"]
+    """
+    return "'" + value if formula_like(value) else value
 
 
 def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
@@ -184,6 +189,8 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
                     f"extract {row[0]!r}, {headers[column - 1]}: control character "
                     f"0x{ord(bad):02x} cannot be stored in .xlsx; remove it, or export to .csv"
                 )
+            if isinstance(value, str):
+                value = escape_xstring(value)  # a carriage return survives XML as _x000D_
             cell = ws.cell(row=number, column=column, value=value)
             if isinstance(value, str) and value[:1] in CSV_ESCAPED:
                 # a text cell, never a formula; quotePrefix keeps it text when edited in Excel

@@ -3,18 +3,18 @@
 Rows keep the number a spreadsheet program shows (the header is usually row 1), so every
 problem can name the row and column to fix. Cells come back as text: numbers written
 as ``2019.0`` by Excel become ``2019``, and a formula is kept as its text, never run.
+The .xlsx reader itself is :mod:`theorygraph.importers.xlsx`.
 
 CSV files are read as UTF-8 (with or without the byte-order mark Excel writes). Any
 other encoding is reported with the row where the first bad byte sits: guessing an
-encoding would silently corrupt quotes.
+encoding would silently corrupt quotes. The ``'`` that the CSV export puts before
+formula-like text is taken off again, and only that one (see :func:`formula_like`).
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +23,14 @@ from ..errors import Problem, SourceError, UsageError
 from .columns import column_letter
 from .result import ImportProblem
 
-__all__ = ["CSV_ESCAPED", "MAX_XLSX_BYTES", "Table", "read_table", "unescape_csv"]
+__all__ = [
+    "CSV_ESCAPED",
+    "MAX_XLSX_BYTES",
+    "Table",
+    "formula_like",
+    "read_table",
+    "unescape_csv",
+]
 
 #: an uncompressed .xlsx larger than this is refused (a zip bomb, or not an extraction sheet)
 MAX_XLSX_BYTES = 512 * 1024 * 1024
@@ -93,7 +100,9 @@ def read_table(
         raise UsageError(f"{shown}: no such file")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path, shown, sheet, progress)
+        from .xlsx import read_xlsx
+
+        return read_xlsx(path, shown, sheet, progress)
     if suffix in (".csv", ".tsv", ".txt"):
         if sheet is not None:
             raise UsageError(f"{shown}: --sheet applies to .xlsx files; a CSV file has one table")
@@ -106,97 +115,30 @@ def read_table(
     raise UsageError(f"{shown}: cannot tell the format from the name; use .xlsx or .csv")
 
 
-def _text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value)
-    return text if text.strip() else None
+def trim(values: list[str | None]) -> list[str | None]:
+    """The header cells up to the last filled one, without surrounding spaces."""
+    end = len(values)
+    while end and values[end - 1] is None:
+        end -= 1
+    return [v.strip() if v is not None else None for v in values[:end]]
 
 
-def _read_xlsx(path: Path, shown: str, sheet: str | None, progress: Progress | None) -> Table:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            size = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SourceError(f"{shown}: not a readable .xlsx file ({exc})") from exc
-    if size > MAX_XLSX_BYTES:
-        raise SourceError(
-            f"{shown}: unpacks to {size // 2**20} MiB, more than theorygraph reads "
-            f"({MAX_XLSX_BYTES // 2**20} MiB); split the sheet"
-        )
-    import warnings
+def formula_like(value: str) -> bool:
+    """Whether ``value`` starts like a formula once any leading ``'`` are set aside.
 
-    from openpyxl import load_workbook
+    The CSV export puts one ``'`` before such text (``=x`` -> ``'=x``, ``'=x`` -> ``''=x``)
+    and the importer takes exactly one off again, so the two are exact inverses and any
+    other text, such as ``'Tis`` or ``''quoted''``, is never touched.
 
-    try:
-        # read_only streams rows; openpyxl parses the XML with defusedxml when installed.
-        # Its warnings are about features it drops when *writing* (data validation, ...).
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            book = load_workbook(path, read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many unrelated classes for broken files
-        raise SourceError(f"{shown}: not a readable .xlsx file ({exc})") from exc
-    try:
-        if sheet is None:
-            ws = book.worksheets[0]
-        elif sheet in book.sheetnames:
-            ws = book[sheet]
-        else:
-            raise UsageError(
-                f"{shown}: no sheet named {sheet!r} (sheets: {', '.join(book.sheetnames)})"
-            )
-        table = Table(shown, ws.title, [], 0)
-        total = ws.max_row or 0
-        for cells in ws.iter_rows():
-            number = next((c.row for c in cells if getattr(c, "row", None)), None)
-            if number is None:
-                continue
-            values = [_text(c.value) for c in cells]
-            if progress is not None and number % 200 == 0:
-                progress(number, max(total, number))
-            if not any(v is not None for v in values):
-                continue
-            for index, cell in enumerate(cells):
-                if getattr(cell, "data_type", None) == "f" and values[index] is not None:
-                    table.problems.append(
-                        table.problem(
-                            "the cell holds a formula; its text is imported, never run",
-                            number,
-                            index,
-                            allowed="replace formulas with their values (Paste Special > "
-                            "Values) to import what they show",
-                            severity="warning",
-                            code="formula",
-                        )
-                    )
-            if not table.headers:
-                table.headers, table.header_row = _trim(values), number
-                continue
-            table.rows.append((number, values))
-        if progress is not None:
-            progress(total, total)
-    finally:
-        book.close()
-    return table
-
-
-def _trim(values: list[str | None]) -> list[str | None]:
-    while values and values[-1] is None:
-        values = values[:-1]
-    return [v.strip() if v is not None else None for v in values]
+    >>> [formula_like(v) for v in ("=1+1", "'-ve'", "''@home", "'Tis", "'")]
+    [True, True, True, False, False]
+    """
+    return value.lstrip("'")[:1] in CSV_ESCAPED
 
 
 def unescape_csv(value: str) -> str:
     """Undo the ``'`` that :mod:`theorygraph.importers.sheet` puts before formula-like text."""
-    if len(value) > 1 and value[0] == "'" and value[1] in (*CSV_ESCAPED, "'"):
+    if value[:1] == "'" and formula_like(value):
         return value[1:]
     return value
 
@@ -244,19 +186,47 @@ def _read_csv(path: Path, shown: str, progress: Progress | None) -> Table:
         )
         return table
     total = len(records)
+    exported = False  # a header row as the export writes it: its guards are expected
     for number, record in enumerate(records, start=1):
         if progress is not None and number % 500 == 0:
             progress(number, total)
-        values = [unescape_csv(v) if v.strip() else None for v in record]
+        values: list[str | None] = [v if v.strip() else None for v in record]
         if not any(v is not None for v in values):
             continue
+        for column, value in enumerate(values):
+            if value is not None and value[:1] == "'" and formula_like(value):
+                values[column] = value[1:]
+                if table.headers and not exported:
+                    table.problems.append(_guard_taken_off(table, number, column, value))
         if not table.headers:
-            table.headers, table.header_row = _trim(values), number
+            table.headers, table.header_row = trim(values), number
+            exported = table.headers == _export_headers()
             continue
         table.rows.append((number, values))
     if progress is not None:
         progress(total, total)
     return table
+
+
+def _export_headers() -> list[str | None]:
+    from .sheet import HEADERS
+
+    return list(HEADERS)
+
+
+def _guard_taken_off(table: Table, row: int, column: int, value: str) -> ImportProblem:
+    start = {"\t": "a tab", "\r": "a carriage return"}.get(
+        value.lstrip("'")[0], value.lstrip("'")[0]
+    )
+    return table.problem(
+        f"the leading ' was taken off: theorygraph's CSV export puts one before text that "
+        f"starts with {start}",
+        row,
+        column,
+        allowed="write '' to keep one ' before =, +, - or @",
+        severity="warning",
+        code="csv-guard",
+    )
 
 
 def _delimiter(text: str) -> str:
