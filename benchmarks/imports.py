@@ -199,7 +199,7 @@ def run(ctx: Context) -> dict[str, Any]:
         "details": [
             "The sheets name one new study per generated study (21,500 at 100k). Before "
             "finding 8, each new study was compared with every study read so far, and "
-            "the 10k sheet alone took minutes; the old writer's rows above already have "
+            "the 10k sheet alone took a minute; the old writer's rows above already have "
             "that fix."
         ],
     }
