@@ -74,7 +74,7 @@ def test_report_over_the_sheet_is_refused(tmp_path, sheet, theory):
     result = run("spreadsheet", sheet, "--into", theory, "--skip-bad-rows", "--report", sheet)
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"error: --report {sheet}: that is the file being imported; name another file"
+        f"error: --report {sheet}: that is the file being imported; name another file with --report"
     )
     assert snapshot(tmp_path) == before
 
@@ -96,7 +96,7 @@ def test_report_over_the_references_is_refused(tmp_path, sheet):
     )
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        f"error: --report {refs}: that is the --references file; name another file"
+        f"error: --report {refs}: that is the --references file; name another file with --report"
     )
     assert snapshot(tmp_path) == before
 
@@ -150,6 +150,18 @@ def test_a_report_in_a_missing_folder_changes_nothing(tmp_path, sheet, theory):
         f"error: --report {report}: folder {tmp_path / 'missing'} does not exist"
     )
     assert snapshot(tmp_path) == before
+
+
+def test_an_output_file_in_a_missing_folder_is_refused_before_the_import(
+    tmp_path, sheet, monkeypatch
+):
+    from theorygraph.importers import spreadsheet
+
+    monkeypatch.setattr(spreadsheet, "read_sheet", None)  # the sheet is never read
+    out = tmp_path / "missing" / "review.yaml"
+    result = run("spreadsheet", sheet, "-o", out, "--skip-bad-rows")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"error: {out}: folder {tmp_path / 'missing'} does not exist"
 
 
 def test_a_report_that_cannot_be_written_leaves_the_theory_as_it_was(

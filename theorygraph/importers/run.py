@@ -75,7 +75,9 @@ def run_import(
     inputs = {"the file being imported": Path(path)}
     if references:
         inputs["the --references file"] = Path(references)
-    check_paths(inputs, target, new=output is not None, report=report_path)
+    check_paths(
+        inputs, target, new=output is not None, report=report_path, named=report is not None
+    )
     if output is not None:
         from .write import check_new
 
@@ -140,12 +142,19 @@ def run_import(
     return outcome
 
 
-def check_paths(inputs: dict[str, Path], target: Path, *, new: bool, report: Path | None) -> None:
+def check_paths(
+    inputs: dict[str, Path],
+    target: Path,
+    *,
+    new: bool,
+    report: Path | None,
+    named: bool = True,
+) -> None:
     """Refuse a target or a report that would overwrite what the import reads or writes.
 
     ``inputs`` names each file read (``{"the file being imported": path}``); ``target``
     is the theory written (``new``: -o) or merged into (--into); ``report`` where
-    --skip-bad-rows writes its report.
+    --skip-bad-rows writes its report (``named``: given with --report, not the default).
     """
     flag = "-o" if new else "--into"
     for what, read in inputs.items():
@@ -153,27 +162,26 @@ def check_paths(inputs: dict[str, Path], target: Path, *, new: bool, report: Pat
             raise UsageError(f"{flag} {target}: that is {what}; name a theory file or folder")
     if report is None:
         return
+    shown = f"--report {report}" if named else f"the report {report}"
     if report.is_dir():
-        raise UsageError(f"--report {report}: that is a folder; name a file such as report.md")
+        raise UsageError(f"{shown}: that is a folder; name a file such as report.md")
     for what, read in inputs.items():
         if _same(report, read):
-            raise UsageError(f"--report {report}: that is {what}; name another file")
+            raise UsageError(f"{shown}: that is {what}; name another file with --report")
     if _same(report, target):
-        raise UsageError(
-            f"--report {report}: that is the theory file this import writes; name another file"
-        )
+        raise UsageError(f"{shown}: that is the theory file this import writes; name another file")
     folder = target.is_dir() or (new and target.suffix.lower() not in THEORY_SUFFIXES)
     if folder and report.suffix.lower() in THEORY_SUFFIXES:
         inside = _inside(report, target)
         if inside is not None and not any(part.startswith(".") for part in inside.parts):
             raise UsageError(
-                f"--report {report}: a {report.suffix} file in the theory folder {target} "
+                f"{shown}: a {report.suffix} file in the theory folder {target} "
                 "would be read as part of the review; name a .md file, or a path outside "
                 "the folder"
             )
     parent = report.parent if str(report.parent) else Path(".")
-    if not parent.is_dir() and not (folder and _same(parent, target)):  # -o makes that one
-        raise UsageError(f"--report {report}: folder {parent} does not exist")
+    if named and not parent.is_dir() and not (folder and _same(parent, target)):
+        raise UsageError(f"{shown}: folder {parent} does not exist")
 
 
 def _real(path: Path) -> Path:

@@ -101,6 +101,10 @@ def check_new(target: Path, *, force: bool = False) -> list[Path]:
             raise UsageError(f"{target} is a folder; name a new .yaml or .json file")
         if target.exists() and not force:
             raise UsageError(f"{target} already exists; use --force to replace it")
+        parent = target.parent if str(target.parent) else Path(".")
+        if not parent.is_dir():
+            why = "is not a folder" if parent.exists() else "does not exist"
+            raise UsageError(f"{target}: folder {parent} {why}")
         return []
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} is a file; name a folder, or a .yaml or .json file")
