@@ -8,12 +8,12 @@ Run it from the repository root::
     python -m benchmarks --smoke         # tiny sizes, one repeat: checks it all still works
     python -m benchmarks --only push     # one benchmark (repeatable); merged into the results
 
-One module per benchmark (``validate_load``, ``push``, ``queries``, ``maps``, ``startup``),
-each with a ``run(ctx)`` that returns rows; :mod:`benchmarks.runner` holds what they share
-(repeats and medians, peak memory, the machine, Neo4j and Chromium) and
+One module per benchmark (``validate_load``, ``imports``, ``push``, ``queries``, ``maps``,
+``startup``), each with a ``run(ctx)`` that returns rows; :mod:`benchmarks.runner` holds
+what they share (repeats and medians, peak memory, the machine, Neo4j and Chromium) and
 :mod:`benchmarks.report` writes the JSON and the Markdown. Where a fix changed the
 library, the old behaviour is kept as a reference (:mod:`benchmarks.previous`, the
 round-trip reader in :mod:`benchmarks.validate_load`) and measured in the same run.
 """
 
-BENCHMARKS = ("startup", "validate_load", "push", "queries", "map")
+BENCHMARKS = ("startup", "validate_load", "import", "push", "queries", "map")

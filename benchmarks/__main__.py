@@ -19,7 +19,7 @@ from .report import write_json, write_markdown
 from .runner import MODES, ROOT, Unavailable, context, in_ci
 
 COMMITTED = (ROOT / "benchmarks" / "results.json", ROOT / "docs" / "performance.md")
-MODULES = {name: ("maps" if name == "map" else name) for name in BENCHMARKS}
+MODULES = {name: {"map": "maps", "import": "imports"}.get(name, name) for name in BENCHMARKS}
 
 
 @click.command()

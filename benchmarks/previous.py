@@ -1,4 +1,5 @@
-"""The push and replace as theorygraph wrote them before commit 58c8026, for reference.
+"""Old behaviour kept for reference: the push and replace as theorygraph wrote them
+before commit 58c8026, and the YAML writer of imports before the fast writer.
 
 Each function here is a self-contained copy of the old behaviour, run against the same
 server in the same run as the library's push, so the tables show before and after side
@@ -8,11 +9,17 @@ by side. Nothing here changes theorygraph: the old statements are written out be
   database holds no such review, it reads every item of the review for each row.
 - with ``replace=True``: delete the whole review (in batches of 10,000, in the write
   transaction), then create it again, as ``push --replace`` did.
+- :func:`folder_texts_before`: a review folder as ``theorygraph import -o`` wrote it
+  before :mod:`theorygraph.yamlwrite`: ruamel's pure-Python emitter, one file per part
+  however large.
 """
 
 from __future__ import annotations
 
+import io
+import re
 import time
+from pathlib import Path
 from typing import Any
 
 #: cypher/push_edges.cypher before commit 58c8026
@@ -85,3 +92,47 @@ def push_before(
         session.execute_write(work)
     spent["write_total"] = time.perf_counter() - begun
     return time.perf_counter() - started
+
+
+# -- the YAML writer before theorygraph.yamlwrite -----------------------------------------------
+
+_NOT_PRINTABLE = re.compile(
+    "[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+
+
+def _represent_str(representer: Any, value: str) -> Any:
+    style = None
+    if _NOT_PRINTABLE.search(value) or "\r" in value:
+        style = '"'
+    elif "\n" in value:
+        style = "|"
+    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+def dump_yaml_before(data: dict[str, Any]) -> str:
+    """``theoryfile.dump_document(data, "yaml")`` as it was: ruamel, pure Python."""
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]
+    yaml.allow_unicode = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.representer.add_representer(str, _represent_str)
+    out = io.StringIO()
+    yaml.dump(data, out)
+    return out.getvalue()
+
+
+def folder_texts_before(data: dict[str, Any], folder: Path, limit: int | None = None) -> Any:
+    """``theorygraph.layout.folder_texts`` as import -o wrote a folder before: four files."""
+    from theorygraph.layout import FOLDER_FILES
+
+    files = {}
+    for name, keys in FOLDER_FILES.items():
+        chunk = {k: data[k] for k in keys if k in data}
+        if chunk or name == "review.yaml":
+            files[folder / name] = dump_yaml_before({"theorygraph": data["theorygraph"], **chunk})
+    return files

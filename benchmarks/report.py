@@ -153,8 +153,8 @@ def render(results: dict[str, Any]) -> str:
     parts = [
         "# Performance",
         "",
-        "How fast theorygraph validates, loads, pushes, queries and draws reviews from 1k to "
-        "100k extracts, each measured against a baseline in the same run. This page is "
+        "How fast theorygraph validates, loads, imports, pushes, queries and draws reviews "
+        "from 1k to 100k extracts, each measured against a baseline in the same run. This page is "
         "written by `python -m benchmarks` from `benchmarks/results.json` (the findings at "
         "the end come from `benchmarks/findings.md`); rerun it rather than edit it.",
         "",

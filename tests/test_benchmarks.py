@@ -16,7 +16,7 @@ import sys
 import pytest
 from conftest import ROOT, require_chromium
 
-EXPECTED = ("startup", "validate_load", "push", "queries", "map")
+EXPECTED = ("startup", "validate_load", "import", "push", "queries", "map")
 
 
 @pytest.fixture

@@ -131,7 +131,9 @@ def test_a_failed_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
         return real(fd)
 
     monkeypatch.setattr(write.os, "fsync", flaky)
-    with pytest.raises(OSError):
+    from theorygraph.errors import SourceError
+
+    with pytest.raises(SourceError, match="cannot write: No space left on device; nothing"):
         from theorygraph.importers.run import run_import
 
         run_import(

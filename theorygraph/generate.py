@@ -233,21 +233,13 @@ def generate(
 
 
 def write_generated(document: TheoryDocument, folder: Path) -> list[Path]:
-    """Write a document as a folder of theory files (review, theory, studies, extracts)."""
-    from .theoryfile import write_document
+    """Write a document as a folder of theory files (review, theory, studies, extracts),
+    a large section split over several files as :mod:`theorygraph.layout` does."""
+    from .layout import folder_texts
+    from .theoryfile import atomic_write_text
 
     folder.mkdir(parents=True, exist_ok=True)
-    data = document.to_data()
-    parts = {
-        "review.yaml": ("review", "theories"),
-        "theory.yaml": ("contexts", "mechanisms", "outcomes", "cmocs"),
-        "studies.yaml": ("studies",),
-        "extracts.yaml": ("extracts",),
-    }
-    written = []
-    for name, keys in parts.items():
-        chunk = {"theorygraph": data["theorygraph"], **{k: data[k] for k in keys if k in data}}
-        path = folder / name
-        write_document(chunk, path)
-        written.append(path)
-    return written
+    files = folder_texts(document.to_data(), folder)
+    for path, text in files.items():
+        atomic_write_text(path, text)
+    return list(files)

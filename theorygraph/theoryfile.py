@@ -248,39 +248,16 @@ def _yaml_problem(exc: Exception, shown: str, text: str = "") -> Problem:
 
 
 def dump_document(data: dict[str, Any], fmt: str) -> str:
-    """Canonical text for theory data: ``fmt`` is ``yaml`` or ``json``."""
+    """Canonical text for theory data: ``fmt`` is ``yaml`` or ``json``.
+
+    YAML is written by :mod:`theorygraph.yamlwrite`, which picks for every string the
+    style that reads back exactly (plain, a literal block or double-quoted).
+    """
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from ruamel.yaml import YAML
+    from .yamlwrite import dump_yaml
 
-    yaml = YAML(typ="safe", pure=True)
-    yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep field order
-    yaml.allow_unicode = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.representer.add_representer(str, _represent_str)
-    out = io.StringIO()
-    yaml.dump(data, out)
-    return out.getvalue()
-
-
-_NOT_PRINTABLE = re.compile(
-    # YAML's printable set, less the line breaks it would fold (NEL, LS, PS)
-    "[^\x09\x0a\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
-)
-
-
-def _represent_str(representer: Any, value: str) -> Any:
-    # multi-line text (quotes, rationales) reads best as a literal block; text with
-    # characters a block cannot hold (controls, carriage returns) is double-quoted,
-    # where they are written as escapes
-    style = None
-    if _NOT_PRINTABLE.search(value) or "\r" in value:
-        style = '"'
-    elif "\n" in value:
-        style = "|"
-    return representer.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+    return dump_yaml(data)
 
 
 def format_for(path: Path) -> str:

@@ -84,7 +84,9 @@ class StudyIndex:
             if study.id not in self.author_year[key]:
                 self.author_year[key].append(study.id)
 
-    def match(self, citation: str) -> Match:
+    def match(self, citation: str, *, suggest: bool = True) -> Match:
+        """The study ``citation`` names; without ``suggest``, no closest ids when none
+        does (finding them compares the citation with every study)."""
         text = citation.strip()
         if text in self.ids:
             return Match(text)
@@ -102,4 +104,4 @@ class StudyIndex:
                 return Match(hits[0])
             if len(hits) > 1:
                 return Match(None, list(hits), ambiguous=True)
-        return Match(None, closest_ids(slug, self.ids))
+        return Match(None, closest_ids(slug, self.ids) if suggest else [])

@@ -3,11 +3,14 @@
 :func:`run_import` reads the base theory (``into``) and the reference file, imports
 the file, validates the result and writes it (a new theory at ``output``, or the base
 rewritten), plus the report of skipped rows when ``skip_bad_rows``. Nothing is written
-when any step fails.
+when any step fails: the theory files and the report are written together, all or none,
+and a target or report that would overwrite what the import reads or writes is refused
+before anything is read (:func:`check_paths`).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,12 +18,12 @@ from typing import Literal
 
 from ..errors import Problem, UsageError
 from ..model import ReviewInfo, Study, TheoryDocument
-from ..theoryfile import THEORY_SUFFIXES, atomic_write_text
+from ..theoryfile import THEORY_SUFFIXES
 from ..validate import read_theory
 from .ids import slugify
 from .result import ImportFailed, ImportResult, SkippedRow
 
-__all__ = ["ImportOutcome", "run_import"]
+__all__ = ["ImportOutcome", "check_paths", "run_import"]
 
 Kind = Literal["spreadsheet", "qdpx", "references"]
 
@@ -63,6 +66,22 @@ def run_import(
         )
     if not Path(path).is_file():
         raise UsageError(f"{path}: no such file")
+    destination = output if output is not None else into
+    assert destination is not None  # exactly one of them, checked above
+    target = Path(destination)
+    report_path = None
+    if skip_bad_rows:
+        report_path = Path(report) if report else _report_path(target)
+    inputs = {"the file being imported": Path(path)}
+    if references:
+        inputs["the --references file"] = Path(references)
+    check_paths(
+        inputs, target, new=output is not None, report=report_path, named=report is not None
+    )
+    if output is not None:
+        from .write import check_new
+
+        check_new(target, force=force)  # before the import's work, not only after it
     base = read_theory(into) if into is not None else None
     review = None
     if base is None:
@@ -99,22 +118,92 @@ def run_import(
             review=review,
         )
     result.skipped = skipped_refs + result.skipped
-    from .write import write_into, write_new
+    from .write import plan_into, plan_new
 
     if output is not None:
-        target = Path(output)
-        written = write_new(result.document, target, force=force)
+        plan = plan_new(result.document, target, force=force)
     else:
-        assert base is not None and into is not None
-        target = Path(into)
-        written = write_into(target, base, result.document)
-    outcome = ImportOutcome(result, target, written)
-    if skip_bad_rows:
-        outcome.report = Path(report) if report else _report_path(target)
+        assert base is not None
+        plan = plan_into(target, base, result.document)
+    for planned in [*plan.files, *plan.remove]:
+        for what, read in inputs.items():
+            if _same(planned, read):
+                raise UsageError(f"{planned}: this import would overwrite {what}; nothing written")
+    outcome = ImportOutcome(result, target, list(plan.files), report_path)
+    extra = {}
+    if report_path is not None:
         from .report import render_report
 
-        atomic_write_text(outcome.report, render_report(result, shown, str(target)))
+        if report_path in plan.files:
+            raise UsageError(f"--report {report_path}: the import writes a theory file there")
+        extra[report_path] = render_report(result, shown, str(target))
+    # the theory files and the report are written together: all of them, or none
+    plan.write(extra)
     return outcome
+
+
+def check_paths(
+    inputs: dict[str, Path],
+    target: Path,
+    *,
+    new: bool,
+    report: Path | None,
+    named: bool = True,
+) -> None:
+    """Refuse a target or a report that would overwrite what the import reads or writes.
+
+    ``inputs`` names each file read (``{"the file being imported": path}``); ``target``
+    is the theory written (``new``: -o) or merged into (--into); ``report`` where
+    --skip-bad-rows writes its report (``named``: given with --report, not the default).
+    """
+    flag = "-o" if new else "--into"
+    for what, read in inputs.items():
+        if _same(target, read):
+            raise UsageError(f"{flag} {target}: that is {what}; name a theory file or folder")
+    if report is None:
+        return
+    shown = f"--report {report}" if named else f"the report {report}"
+    if report.is_dir():
+        raise UsageError(f"{shown}: that is a folder; name a file such as report.md")
+    for what, read in inputs.items():
+        if _same(report, read):
+            raise UsageError(f"{shown}: that is {what}; name another file with --report")
+    if _same(report, target):
+        raise UsageError(f"{shown}: that is the theory file this import writes; name another file")
+    folder = target.is_dir() or (new and target.suffix.lower() not in THEORY_SUFFIXES)
+    if folder and report.suffix.lower() in THEORY_SUFFIXES:
+        inside = _inside(report, target)
+        if inside is not None and not any(part.startswith(".") for part in inside.parts):
+            raise UsageError(
+                f"{shown}: a {report.suffix} file in the theory folder {target} "
+                "would be read as part of the review; name a .md file, or a path outside "
+                "the folder"
+            )
+    parent = report.parent if str(report.parent) else Path(".")
+    if named and not parent.is_dir() and not (folder and _same(parent, target)):
+        raise UsageError(f"{shown}: folder {parent} does not exist")
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _same(a: Path, b: Path) -> bool:
+    """Do ``a`` and ``b`` name the same file (through symbolic or hard links too)?"""
+    if _real(a) == _real(b):
+        return True
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _inside(path: Path, folder: Path) -> Path | None:
+    """``path`` relative to ``folder`` when it lies inside it, else None."""
+    try:
+        return _real(path).relative_to(_real(folder))
+    except ValueError:
+        return None
 
 
 def _report_path(target: Path) -> Path:

@@ -38,13 +38,15 @@ class StudyBook:
         self.index = StudyIndex([*(base.studies if base else []), *(references or [])])
         self.taken |= {s.id for s in references or []}
         self.new: list[Study] = []
+        self.made: dict[str, Study] = {}  # the same studies, by id
         self.study_rows: dict[str, int] = {}  # study made from the sheet -> its first row
         self.cited: set[str] = set()
 
     def resolve(self, row: Any, values: dict[str, Any], problems: list[ImportProblem]) -> Any:
         """The id of the study a row cites, creating it from the sheet when allowed."""
         citation = values["study"]
-        match = self.index.match(citation)
+        # the closest ids only help the message of a citation a reference file must match
+        match = self.index.match(citation, suggest=self.references is not None)
         if match.study is not None:
             self._same(row, values, match.study, problems)
             return match.study
@@ -84,11 +86,13 @@ class StudyBook:
         self.taken.add(study_id)
         self.index.add(study)
         self.new.append(study)
+        self.made[study_id] = study
         self.study_rows[study_id] = row.number
 
         def undo() -> None:
             self.taken.discard(study_id)
             self.new.remove(study)
+            self.made.pop(study_id, None)
             self.study_rows.pop(study_id, None)
             self.index = StudyIndex(
                 [
@@ -108,7 +112,7 @@ class StudyBook:
         first = self.study_rows.get(study_id)
         if first is None:
             return  # a reference or a study of the theory: the sheet's study columns do not count
-        study = next(s for s in self.new if s.id == study_id)
+        study = self.made[study_id]
         for name in ("title", "year", "design", "country", "sector"):
             value, known = values.get(name), getattr(study, name)
             known = getattr(known, "value", known)
