@@ -51,7 +51,7 @@ def test_new_theory_folder_with_review_id_and_title(tmp_path, sheet):
     assert (loaded.document.review.id, loaded.document.review.title) == ("my-review", "My review")
     assert result.stderr.strip() == (
         f"imported 1 context, 1 mechanism, 1 outcome, 1 CMOC, 1 study, 1 extract from "
-        f"{sheet}; wrote {tmp_path / 't'}"
+        f"{sheet} (1 row read); wrote {tmp_path / 't'}"
     )
 
 

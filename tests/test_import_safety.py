@@ -471,3 +471,14 @@ def test_every_string_reads_back_exactly(value, items):
     text = dump_yaml(data)
     for loader in _loaders():
         assert json.loads(json.dumps(loader.load(io.StringIO(text)))) == data, text
+
+
+def test_a_report_without_skip_bad_rows_is_a_usage_error(tmp_path, sheet):
+    """--report alone would be silently ignored: it is refused before anything is read."""
+    result = run("spreadsheet", sheet, "-o", tmp_path / "t", "--report", tmp_path / "r.md")
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: --report {tmp_path / 'r.md'}: a report lists the rows --skip-bad-rows leaves "
+        "out; add --skip-bad-rows, or drop --report"
+    )
+    assert not (tmp_path / "t").exists() and not (tmp_path / "r.md").exists()

@@ -34,7 +34,8 @@ def test_sample_sources_reproduce_the_sample_review(tmp_path, name):
     assert read_theory(target) == read_theory(SAMPLE)
     assert read_theory(target).to_data() == read_theory(SAMPLE).to_data()
     assert result.stderr.strip().endswith(
-        f"imported 36 studies, 118 extracts from {SOURCES / name}; merged into {target}"
+        f"imported 36 studies, 118 extracts from {SOURCES / name} (118 rows read); "
+        f"merged into {target}"
     )
     # the skeleton's own files are untouched: only studies and extracts were added
     for file in ("review.yaml", "theory.yaml"):

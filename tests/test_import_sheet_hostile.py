@@ -105,6 +105,7 @@ def test_a_wrong_stored_dimension_never_truncates(tmp_path, ref):
     result = run("spreadsheet", sheet, "-o", tmp_path / "theory")
     assert result.exit_code == 0, result.stderr
     assert "7 studies, 1000 extracts from" in result.stderr
+    assert f"{sheet} (1,000 rows read); wrote" in result.stderr  # the count is said
     imported = read_sheet(sheet)
     assert imported.rows == 1000
     assert imported.document.extracts[-1].quote == "Quote 999"

@@ -188,8 +188,10 @@ def _run(kind: str, file: str, **options: Any) -> None:
     parts = [f"{n} {_plural(nouns[name], n)}" for name, n in result.counts().items() if n]
     what = ", ".join(parts) if parts else "nothing new"
     verb = "merged into" if options.get("into") else "wrote"
+    unit = _READ_UNITS[kind]
+    read = f" ({result.rows:,} {_plural(unit, result.rows)} read)"
     click.echo(
-        f"imported {what} from {file}; {verb} {outcome.target}"
+        f"imported {what} from {file}{read}; {verb} {outcome.target}"
         + ("" if outcome.written or not options.get("into") else " (unchanged)"),
         err=True,
     )
@@ -198,6 +200,10 @@ def _run(kind: str, file: str, **options: Any) -> None:
         click.echo(
             f"skipped {n} bad row{'s' if n != 1 else ''}; report: {outcome.report}", err=True
         )
+
+
+#: what one unit of each kind of file is, for "(1,000 rows read)"
+_READ_UNITS = {"spreadsheet": "row", "qdpx": "coded segment", "references": "reference"}
 
 
 def _plural(noun: str, n: int) -> str:

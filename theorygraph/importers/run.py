@@ -69,6 +69,11 @@ def run_import(
     destination = output if output is not None else into
     assert destination is not None  # exactly one of them, checked above
     target = Path(destination)
+    if report is not None and not skip_bad_rows:
+        raise UsageError(
+            f"--report {report}: a report lists the rows --skip-bad-rows leaves out; "
+            "add --skip-bad-rows, or drop --report"
+        )
     report_path = None
     if skip_bad_rows:
         report_path = Path(report) if report else _report_path(target)
