@@ -115,3 +115,14 @@ def test_scripts_make_and_use_a_virtual_environment(tmp_path):
         ["bash", "-c", probe], cwd=repo, env=env, capture_output=True, text=True, timeout=300
     )
     assert "making a virtual environment" not in again.stderr
+
+
+def test_every_test_the_reliability_page_names_exists():
+    """docs/reliability.md names the tests that hold each guarantee; each must exist."""
+    page = (ROOT / "docs" / "reliability.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(?:tests/\w+\.py::)?(test_\w+)", page))
+    defined: set[str] = set()
+    for path in (ROOT / "tests").glob("test_*.py"):
+        defined.update(re.findall(r"^(?:async )?def (test_\w+)", path.read_text("utf-8"), re.M))
+    assert len(named) > 40
+    assert sorted(named - defined) == []
