@@ -114,7 +114,7 @@ def test_non_empty_folder_needs_force(tmp_path, sheet):
 
 
 def test_a_failed_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
-    from theorygraph.importers import write
+    from theorygraph import files as write
 
     target = tmp_path / "theory"
     import shutil

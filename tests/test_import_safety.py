@@ -168,7 +168,7 @@ def test_a_report_that_cannot_be_written_leaves_the_theory_as_it_was(
     tmp_path, sheet, theory, monkeypatch
 ):
     """The report is written with the theory files: when it fails, none is renamed."""
-    from theorygraph.importers import write
+    from theorygraph import files as write
 
     before = snapshot(tmp_path)
     report = tmp_path / "report.md"
@@ -187,7 +187,7 @@ def test_a_report_that_cannot_be_written_leaves_the_theory_as_it_was(
 
 
 def test_a_failed_rename_puts_back_the_files_already_replaced(tmp_path, theory, monkeypatch):
-    from theorygraph.importers import write
+    from theorygraph import files as write
 
     sheet = write_sheet_file(
         tmp_path / "more.csv",
@@ -275,7 +275,7 @@ def test_output_under_a_file_is_one_line_and_writes_nothing(tmp_path, good):
 
 
 def test_a_folder_made_for_a_failed_import_is_removed(tmp_path, good, monkeypatch):
-    from theorygraph.importers import write
+    from theorygraph import files as write
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")

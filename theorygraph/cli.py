@@ -150,13 +150,13 @@ def schema(output: str | None) -> None:
     """
     from pathlib import Path
 
+    from .files import write_text
     from .model import file_schema
     from .output import to_json
-    from .theoryfile import atomic_write_text
 
     text = to_json(file_schema()) + "\n"
     if output:
-        atomic_write_text(Path(output), text)
+        write_text(Path(output), text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
@@ -390,8 +390,8 @@ def export(
     """
     from pathlib import Path
 
+    from .files import write_text
     from .graph import TheoryGraph
-    from .theoryfile import atomic_write_text
 
     if output and not output.lower().endswith(EXPORT_SUFFIXES[fmt]):
         allowed = ", ".join(EXPORT_SUFFIXES[fmt])
@@ -416,7 +416,7 @@ def export(
     ) as graph:
         text = graph.export(fmt, theory=theory, focus=focus, depth=depth)
     if output:
-        atomic_write_text(Path(output), text)
+        write_text(Path(output), text)
         click.echo(f"wrote {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -235,11 +235,7 @@ def generate(
 def write_generated(document: TheoryDocument, folder: Path) -> list[Path]:
     """Write a document as a folder of theory files (review, theory, studies, extracts),
     a large section split over several files as :mod:`theorygraph.layout` does."""
+    from .files import write_files
     from .layout import folder_texts
-    from .theoryfile import atomic_write_text
 
-    folder.mkdir(parents=True, exist_ok=True)
-    files = folder_texts(document.to_data(), folder)
-    for path, text in files.items():
-        atomic_write_text(path, text)
-    return list(files)
+    return write_files(folder_texts(document.to_data(), folder), folder=folder)

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, SourceError, UsageError
+from .files import write_text
 
 __all__ = [
     "THEORY_SUFFIXES",
     "RawFile",
-    "atomic_write_text",
     "dump_document",
     "find_theory_files",
     "read_raw",
@@ -271,61 +268,4 @@ def format_for(path: Path) -> str:
 
 def write_document(data: dict[str, Any], path: Path) -> None:
     """Write theory data to ``path`` atomically, in the format its suffix names."""
-    atomic_write_text(path, dump_document(data, format_for(path)))
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 to a temporary file beside ``path``, then rename it over."""
-    atomic_write_bytes(path, text.encode("utf-8"))
-
-
-def atomic_write_bytes(path: Path, blob: bytes) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        raise UsageError(f"{path}: folder {parent} does not exist")
-    try:
-        _atomic_write(path, parent, blob)
-    except OSError as exc:
-        raise SourceError(
-            f"{path}: cannot write: {exc.strerror or exc}; nothing was changed"
-        ) from exc
-
-
-def _atomic_write(path: Path, parent: Path, blob: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-    try:
-        # mkstemp makes the file private (0600): give it the mode an ordinary write would
-        try:
-            mode = os.stat(path).st_mode & 0o777
-        except OSError:
-            mode = 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with _suppress():
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
-
-
-class _suppress:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> bool:
-        return True
-
-
-def iter_items(raw: RawFile, section: str) -> Iterator[tuple[int, Any]]:
-    value = raw.data.get(section) if isinstance(raw.data, dict) else None
-    if isinstance(value, list):
-        yield from enumerate(value)
+    write_text(path, dump_document(data, format_for(path)))

@@ -125,11 +125,11 @@ class MemoryBackend:
 
     # -- saving and loading one file ---------------------------------------------------
     def save(self, path: Path) -> None:
-        from ..theoryfile import atomic_write_text
+        from ..files import write_text
 
         data = nx.node_link_data(self.graph, edges="links")
         payload = {GRAPH_FORMAT_KEY: GRAPH_FORMAT_VERSION, "graph": data}
-        atomic_write_text(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        write_text(path, json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
 
     @classmethod
     def load(cls, path: Path, payload: dict[str, Any] | None = None) -> MemoryBackend:

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import TheoryGraphError, UsageError
+from ..files import write_bytes
 from ..model import TheoryDocument
-from ..theoryfile import atomic_write_bytes
 from .ids import label_key
 from .table import CSV_ESCAPED, formula_like
 from .xlsx import escape_xstring
@@ -142,7 +142,7 @@ def write_sheet(document: TheoryDocument, path: str | Path) -> Path:
         raise UsageError(f"{path}: a spreadsheet is written as .xlsx or .csv")
     headers, rows = sheet_rows(document)
     blob = _xlsx(headers, rows) if suffix == ".xlsx" else _csv(headers, rows)
-    atomic_write_bytes(path, blob)
+    write_bytes(path, blob)
     return path
 
 

@@ -1,8 +1,7 @@
 """Writing an imported review: a new theory folder or file, or into an existing one.
 
 An import first plans what it writes (:func:`plan_new`, :func:`plan_into`: every file's
-text), then :func:`write_files` writes each file to a hidden temporary name beside its
-target and renames them all into place only when all of them are written, so a failed
+text), then :func:`theorygraph.files.write_files` writes them all or none, so a failed
 import leaves every file as it was. Merging into a folder rewrites only the files whose
 items changed (new items go to the file that already holds their section, or to
 ``review.yaml``, ``theory.yaml``, ``studies.yaml`` or ``extracts.yaml``); files that do
@@ -13,18 +12,14 @@ theorygraph reads: a large section goes on in numbered parts (see
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
-import shutil
-import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import theoryfile
-from ..errors import SourceError, UsageError
+from ..errors import UsageError
+from ..files import write_files
 from ..layout import FOLDER_FILES, file_texts, folder_texts, is_layout_name
 from ..model import NODE_SECTIONS, TheoryDocument
 from ..theoryfile import THEORY_SUFFIXES, dump_document, find_theory_files, format_for, read_raw
@@ -188,146 +183,3 @@ def plan_into(source: Path, before: TheoryDocument, after: TheoryDocument) -> Pl
 
 def _dump(item: Any) -> dict[str, Any]:
     return item.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-
-
-# -- writing all or nothing -------------------------------------------------------------------
-
-
-def write_files(
-    files: Mapping[Path, str | bytes],
-    *,
-    remove: Iterable[Path] = (),
-    folder: Path | None = None,
-) -> list[Path]:
-    """Write every file to a temporary name first, then rename them all into place.
-
-    ``folder`` (with any missing parents) is made first and ``remove`` deleted last.
-    When a file cannot be written nothing changes: the temporary files and the folders
-    made for them are removed again, and a failure while renaming puts back the files
-    already replaced. A file that cannot be written raises
-    :class:`~theorygraph.errors.SourceError` (or :class:`~theorygraph.errors.UsageError`
-    when its folder does not exist).
-    """
-    made = _make_folder(folder) if folder is not None else []
-    staged: list[tuple[str, Path]] = []
-    try:
-        for path, content in files.items():
-            staged.append((_stage(path, content), path))
-    except BaseException:
-        _discard([tmp for tmp, _ in staged])
-        _unmake(made)
-        raise
-    done: list[tuple[Path, str | None]] = []  # each replaced or removed file, and its backup
-    current = folder
-    try:
-        for tmp, path in staged:
-            current = path
-            done.append((path, _backup(path)))
-            os.replace(tmp, path)
-        for path in remove:
-            current = path
-            done.append((path, _backup(path)))
-            os.unlink(path)
-    except BaseException as exc:
-        for path, backup in reversed(done):
-            with contextlib.suppress(OSError):
-                if backup is None:
-                    if path in files:
-                        os.unlink(path)
-                    continue
-                os.replace(backup, path)
-                # a rename onto another name of the same file does nothing: a file that
-                # was never replaced keeps its backup name, which can go now
-                if os.path.lexists(backup) and os.path.samefile(backup, path):
-                    os.unlink(backup)
-        _discard([tmp for tmp, _ in staged])
-        _unmake(made)
-        if isinstance(exc, OSError):
-            raise SourceError(
-                f"{current}: cannot write: {exc.strerror or exc}; nothing was changed"
-            ) from exc
-        raise
-    _discard([backup for _, backup in done if backup is not None])
-    return [path for _, path in staged]
-
-
-def _stage(path: Path, content: str | bytes) -> str:
-    """Write ``content`` to a new temporary file beside ``path``; return its name."""
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        why = "is not a folder" if parent.exists() else "does not exist"
-        raise UsageError(f"{path}: folder {parent} {why}")
-    tmp = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600): give it the mode an ordinary write would
-        mode = path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask()
-        os.chmod(tmp, mode)
-    except OSError as exc:
-        if tmp is not None:
-            _discard([tmp])
-        raise SourceError(
-            f"{path}: cannot write: {exc.strerror or exc}; nothing was changed"
-        ) from exc
-    except BaseException:
-        if tmp is not None:
-            _discard([tmp])
-        raise
-    return tmp
-
-
-def _backup(path: Path) -> str | None:
-    """A hidden second name for the file at ``path`` (None when there is none), to put
-    it back if a later rename fails."""
-    if not path.exists():
-        return None
-    backup = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.old")
-    try:
-        os.link(path, backup)
-    except FileExistsError:  # pragma: no cover - 48 random bits
-        return _backup(path)
-    except OSError:  # no hard links here: a copy does the same, more slowly
-        shutil.copy2(path, backup)
-    return backup
-
-
-def _make_folder(folder: Path) -> list[Path]:
-    """Make ``folder`` and its missing parents; return the ones made, deepest first."""
-    missing = []
-    here = folder
-    while not here.exists() and here != here.parent:
-        missing.append(here)
-        here = here.parent
-    made: list[Path] = []
-    try:
-        for path in reversed(missing):
-            path.mkdir()
-            made.insert(0, path)
-    except OSError as exc:
-        _unmake(made)
-        raise SourceError(
-            f"{folder}: cannot make the folder: {exc.strerror or exc}; nothing was written"
-        ) from exc
-    return made
-
-
-def _unmake(folders: list[Path]) -> None:
-    for path in folders:
-        with contextlib.suppress(OSError):
-            path.rmdir()
-
-
-def _discard(names: Iterable[str]) -> None:
-    for name in names:
-        with contextlib.suppress(OSError):
-            os.unlink(name)
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current

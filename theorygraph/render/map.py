@@ -61,10 +61,10 @@ class TheoryMap:
 
     def save(self, path: str | Path) -> Path:
         """Write the map as one UTF-8 file (atomically; nothing else is written)."""
-        from ..theoryfile import atomic_write_text
+        from ..files import write_text
 
         target = Path(path)
-        atomic_write_text(target, self.html)
+        write_text(target, self.html)
         return target
 
     def _repr_html_(self) -> str:
