@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import copy
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-# the repository root, so tests share the benchmarks' helpers for Neo4j and Chromium
-sys.path.insert(0, str(ROOT))
+# the benchmarks' helpers for Neo4j and Chromium (the repository root is on pytest's pythonpath)
+from benchmarks.runner import CHROMIUM, read_exports
 
-from benchmarks.runner import CHROMIUM, read_exports  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 SAMPLE = ROOT / "samples" / "ics-leadership"
 

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 from .schema import check_label, check_rel_type
 
-__all__ = ["Statement", "statement", "statement_names"]
+__all__ = ["Statement", "statement"]
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _PLACEHOLDER = re.compile(r"\{(label|rel|depth)\}")
@@ -108,12 +108,3 @@ def statement(name: str) -> Statement:
         raise ValueError(f"{name}.cypher uses undeclared parameters: {sorted(undeclared)}")
     placeholders = tuple(dict.fromkeys(_PLACEHOLDER.findall(text)))
     return Statement(name, text, " ".join(description), declared, placeholders)
-
-
-def statement_names() -> list[str]:
-    """Every statement shipped with theorygraph."""
-    return sorted(
-        entry.name[: -len(".cypher")]
-        for entry in _files().iterdir()
-        if entry.name.endswith(".cypher")
-    )

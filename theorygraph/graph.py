@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import SourceError
 from .model import ReviewInfo, TheoryDocument
 from .results import Stats
-from .validate import Loaded, load_theory, read_theory
+from .validate import read_theory
 
 if TYPE_CHECKING:
     from .answers import (
@@ -286,8 +286,3 @@ def _graph_payload(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError) as exc:
         raise SourceError(f"{path}: cannot read graph file: {exc}") from exc
     return data if isinstance(data, dict) and GRAPH_FORMAT_KEY in data else None
-
-
-def validate(source: str | Path) -> Loaded:
-    """Validate a theory file or folder, returning every error and warning."""
-    return load_theory(source)
