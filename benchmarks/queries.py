@@ -101,11 +101,15 @@ def _indexes(store: Any) -> str:
 
 
 def run(ctx: Context) -> dict[str, Any]:
-    from theorygraph.graph import TheoryGraph
+    from theorygraph.graph import Neo4jOptions, TheoryGraph
 
     mode = ctx.mode
     store = ctx.store()
-    uri = ctx.neo4j_settings().uri
+    settings = ctx.neo4j_settings()
+    uri = settings.uri
+    # the server's credentials as the runner found them (a server it started itself is not
+    # in the environment)
+    login = Neo4jOptions(settings.username, settings.password, settings.database)
     rows: list[dict[str, Any]] = []
     details: list[str] = []
     picked: dict[str, str] = {}
@@ -144,16 +148,16 @@ def run(ctx: Context) -> dict[str, Any]:
 
     # Neo4j: the smallest review alone, then every review side by side
     store.push(documents[0])
-    with TheoryGraph.open(uri, review=documents[0].review.id) as tg:
+    with TheoryGraph.open(uri, review=documents[0].review.id, neo4j=login) as tg:
         record("neo4j", 0, tg)
     for document in documents[1:]:
         ctx.log(f"pushing {document.review.id} for the queries")
         store.push(document)
     if len(documents) > 1:
-        with TheoryGraph.open(uri, review=documents[0].review.id) as tg:
+        with TheoryGraph.open(uri, review=documents[0].review.id, neo4j=login) as tg:
             record("neo4j", 0, tg, ", db holds all")
     for index, document in enumerate(documents[1:], start=1):
-        with TheoryGraph.open(uri, review=document.review.id) as tg:
+        with TheoryGraph.open(uri, review=document.review.id, neo4j=login) as tg:
             record("neo4j", index, tg)
 
     hits = {}
