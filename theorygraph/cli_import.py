@@ -183,7 +183,7 @@ def _run(kind: str, file: str, **options: Any) -> None:
         for problem in row.problems:
             if problem.severity == "error":
                 click.echo(f"skipped: {problem}", err=True)
-    from .validate import KIND as nouns
+    from .words import KIND as nouns
 
     parts = [f"{n} {_plural(nouns[name], n)}" for name, n in result.counts().items() if n]
     what = ", ".join(parts) if parts else "nothing new"

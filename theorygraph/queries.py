@@ -78,7 +78,7 @@ MAX_CHAINS = 500
 
 def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -> NodeInfo:
     """The node with ``node_id`` if it is of one of ``types``; else a clear error."""
-    from .validate import closest_ids
+    from .words import closest_ids
 
     found = backend.lookup([node_id]).get(node_id)
     if found is not None and found.type in types:

@@ -415,7 +415,7 @@ class Neo4jBackend:
                         f"({', '.join(reviews)}); choose one with --review"
                     )
             elif review not in reviews:
-                from ..validate import closest_ids
+                from ..words import closest_ids
 
                 close = closest_ids(review, reviews)
                 hint = (

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..model import Study
-from ..validate import closest_ids
+from ..words import closest_ids
 from .ids import slugify
 
 __all__ = ["Match", "StudyIndex", "family_name"]
