@@ -174,7 +174,6 @@ def test_help_imports_no_format_library():
 
 
 def test_progress_only_on_a_terminal(tmp_path, sheet, monkeypatch):
-    from theorygraph import cli_import
     from theorygraph.importers import run as run_module
 
     seen = []
@@ -187,12 +186,6 @@ def test_progress_only_on_a_terminal(tmp_path, sheet, monkeypatch):
     monkeypatch.setattr(run_module, "run_import", spy)
     assert run("spreadsheet", sheet, "-o", tmp_path / "a").exit_code == 0
     assert seen == [None]  # piped (CliRunner): quiet
-    monkeypatch.setattr(cli_import.sys.stderr, "isatty", lambda: True, raising=False)
-    with cli_import._Progress() as progress:
-        assert callable(progress)
-        progress("reading", 10, 100)  # small files get no bar
-        progress("importing", 600, 1200)
-        progress("importing", 1200, 1200)
 
 
 def test_progress_is_reported_for_large_files(tmp_path):

@@ -104,7 +104,7 @@ def test_a_wrong_stored_dimension_never_truncates(tmp_path, ref):
     sheet = dimension(xlsx(tmp_path / "x.xlsx", [HEADER] + [row(i) for i in range(1000)]), ref)
     result = run("spreadsheet", sheet, "-o", tmp_path / "theory")
     assert result.exit_code == 0, result.stderr
-    assert "7 studies, 1000 extracts from" in result.stderr
+    assert "7 studies, 1,000 extracts from" in result.stderr
     assert f"{sheet} (1,000 rows read); wrote" in result.stderr  # the count is said
     imported = read_sheet(sheet)
     assert imported.rows == 1000

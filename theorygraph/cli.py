@@ -22,6 +22,7 @@ from .cli_common import (
     source_argument,
     version,
 )
+from .words import plural
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,7 +81,7 @@ def validate(source: str, fmt: str, strict: bool) -> None:
         state = "invalid" if failed else "valid"
         files = len(loaded.files)
         click.echo(
-            f"{source}: {state} ({files} file{'s' if files != 1 else ''}, "
+            f"{source}: {state} ({plural(files, 'file')}, "
             f"{len(errors)} {noun}, {len(warnings)} {wnoun})"
         )
     if failed:
@@ -217,7 +218,7 @@ def push(
 
     if not is_neo4j_uri(uri):
         raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
-    with TheoryGraph.open(source) as graph, progress_bar() as progress:
+    with TheoryGraph.open(source) as graph, progress_bar("pushing") as progress:
         result = graph.push(
             uri, replace=replace, neo4j=neo4j_from(username, password, database), progress=progress
         )

@@ -13,6 +13,8 @@ from typing import Any, TypeVar
 
 import click
 
+from .words import plural
+
 __all__ = [
     "F",
     "format_option",
@@ -101,7 +103,7 @@ def _reported(func: F) -> F:
                 click.echo(f"error: {problem}", err=True)
             n = len(exc.errors)
             click.echo(
-                f"{exc.source}: invalid, {n} error{'s' if n != 1 else ''}; "
+                f"{exc.source}: invalid, {plural(n, 'error')}; "
                 f"run 'theorygraph validate {exc.source}' for warnings too",
                 err=True,
             )
@@ -161,28 +163,48 @@ def neo4j_from(username: str | None, password: str | None, database: str | None)
     return Neo4jOptions(username=username, password=password, database=database)
 
 
-def progress_bar() -> Any:
-    """A progress bar on a terminal, nothing when piped."""
+def progress_bar(stage: str | None = None, *, minimum: int = 10) -> Any:
+    """Progress bars on standard error when it is a terminal, one per stage; nothing when
+    it is piped (the context then gives None).
+
+    With ``stage``, the context gives ``update(done, total)`` for that one stage; without,
+    ``update(stage, done, total)``. Work of fewer than ``minimum`` steps is done before a
+    bar would help, so it shows none.
+    """
     import contextlib
 
     if not sys.stderr.isatty():
         return contextlib.nullcontext(None)
-    return _Bar()
+    return _Bars(stage, minimum)
 
 
-class _Bar:
-    def __enter__(self) -> Any:
+class _Bars:
+    def __init__(self, stage: str | None, minimum: int) -> None:
+        self.fixed = stage
+        self.minimum = minimum
         self.bar: Any = None
-        return self.update
+        self.stage: str | None = None
 
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < 10:  # a small theory is done before a bar helps
-                return
-            self.bar = click.progressbar(length=total, label="pushing", file=sys.stderr)
+    def __enter__(self) -> Any:
+        if self.fixed is None:
+            return self.update
+        fixed = self.fixed
+        return lambda done, total: self.update(fixed, done, total)
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if total < self.minimum:
+            return
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
             self.bar.__enter__()
-        self.bar.update(done - self.bar.pos)
+        self.bar.update(max(done - self.bar.pos, 0))
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
     def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(*exc)
+        self._close()

@@ -15,7 +15,9 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_common import handles_errors
+from .cli_common import handles_errors, progress_bar
+from .words import KIND as nouns
+from .words import plural
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,7 +37,7 @@ def reports_import_problems(func: F) -> F:
             for problem in exc.errors:
                 click.echo(f"error: {problem}", err=True)
             n = len(exc.errors)
-            what = exc.hint or f"{n} error{'s' if n != 1 else ''}"
+            what = exc.hint or plural(n, "error")
             advice = (
                 "; fix them, or use --skip-bad-rows to import the other rows" if exc.hint else ""
             )
@@ -174,7 +176,7 @@ def qdpx(file: str, **options: Any) -> None:
 def _run(kind: str, file: str, **options: Any) -> None:
     from .importers.run import run_import
 
-    with _Progress() as progress:
+    with progress_bar(minimum=1000) as progress:  # a small file is read before a bar helps
         outcome = run_import(kind, file, progress=progress, **options)  # type: ignore[arg-type]
     result = outcome.result
     for problem in result.warnings:
@@ -183,13 +185,11 @@ def _run(kind: str, file: str, **options: Any) -> None:
         for problem in row.problems:
             if problem.severity == "error":
                 click.echo(f"skipped: {problem}", err=True)
-    from .words import KIND as nouns
-
-    parts = [f"{n} {_plural(nouns[name], n)}" for name, n in result.counts().items() if n]
+    parts = [plural(n, nouns[name]) for name, n in result.counts().items() if n]
     what = ", ".join(parts) if parts else "nothing new"
     verb = "merged into" if options.get("into") else "wrote"
     unit = _READ_UNITS[kind]
-    read = f" ({result.rows:,} {_plural(unit, result.rows)} read)"
+    read = f" ({plural(result.rows, unit)} read)"
     click.echo(
         f"imported {what} from {file}{read}; {verb} {outcome.target}"
         + ("" if outcome.written or not options.get("into") else " (unchanged)"),
@@ -197,43 +197,8 @@ def _run(kind: str, file: str, **options: Any) -> None:
     )
     if outcome.report is not None:
         n = len(result.skipped)
-        click.echo(
-            f"skipped {n} bad row{'s' if n != 1 else ''}; report: {outcome.report}", err=True
-        )
+        click.echo(f"skipped {plural(n, 'bad row')}; report: {outcome.report}", err=True)
 
 
 #: what one unit of each kind of file is, for "(1,000 rows read)"
 _READ_UNITS = {"spreadsheet": "row", "qdpx": "coded segment", "references": "reference"}
-
-
-def _plural(noun: str, n: int) -> str:
-    if n == 1:
-        return noun
-    return "studies" if noun == "study" else noun + "s"
-
-
-class _Progress:
-    """Progress bars on a terminal (one per stage), nothing when standard error is piped."""
-
-    def __enter__(self) -> Callable[[str, int, int], None] | None:
-        self.bar: Any = None
-        self.stage = ""
-        return self.update if sys.stderr.isatty() else None
-
-    def update(self, stage: str, done: int, total: int) -> None:
-        if total < 1000:  # a small file is read before a bar helps
-            return
-        if stage != self.stage:
-            self._close()
-            self.stage = stage
-            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
-            self.bar.__enter__()
-        self.bar.update(max(done - self.bar.pos, 0))
-
-    def _close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
-
-    def __exit__(self, *exc: object) -> None:
-        self._close()

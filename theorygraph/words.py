@@ -84,9 +84,11 @@ _PLURALS = {"study": "studies", "theory": "theories", "is": "are", "was": "were"
 
 
 def plural(n: int, noun: str) -> str:
-    """``n`` and ``noun``, in the plural unless ``n`` is 1.
+    """``n`` (with thousands separated) and ``noun``, in the plural unless ``n`` is 1.
 
-    >>> plural(1, "study"), plural(3, "study"), plural(0, "error")
-    ('1 study', '3 studies', '0 errors')
+    >>> plural(1, "study"), plural(3, "study"), plural(0, "error"), plural(1500, "bad row")
+    ('1 study', '3 studies', '0 errors', '1,500 bad rows')
     """
-    return f"{n} {noun if n == 1 else _PLURALS.get(noun, noun + 's')}"
+    *head, last = noun.split(" ")
+    word = last if n == 1 else _PLURALS.get(last, last + "s")
+    return f"{n:,} {' '.join([*head, word])}"

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from ..errors import Problem
 from ..validate import check_document
+from ..words import plural
 from .builder import Builder, Row
 from .merge import merge
 from .result import ImportFailed, ImportProblem, ImportResult, SkippedRow
@@ -64,9 +65,7 @@ def finish(
     ]
     if bad and not skip_bad_rows:
         errors = [p for number in sorted(bad) for p in bad[number] if p.severity == "error"]
-        raise ImportFailed(
-            errors + kept, source=shown, hint=f"{len(bad)} bad row{'s' if len(bad) != 1 else ''}"
-        )
+        raise ImportFailed(errors + kept, source=shown, hint=plural(len(bad), "bad row"))
     skipped = [SkippedRow(shown, sheet, number, bad[number]) for number in sorted(bad)]
     document = merge(builder.base, incoming)
     errors = [p for p in check_document(document) if p.severity == "error"]
