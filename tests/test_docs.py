@@ -126,3 +126,11 @@ def test_every_test_the_reliability_page_names_exists():
         defined.update(re.findall(r"^(?:async )?def (test_\w+)", path.read_text("utf-8"), re.M))
     assert len(named) > 40
     assert sorted(named - defined) == []
+
+
+def test_the_cli_reference_is_current():
+    """docs/cli.md is what the commands print; regenerate it after changing one."""
+    from theorygraph.clidoc import render
+
+    page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+    assert page == render(), "run: python -m theorygraph.clidoc -o docs/cli.md"
