@@ -61,8 +61,14 @@ def map_data(html: str) -> dict:
 
 
 @pytest.fixture
-def sample_map(sample):
-    return TheoryGraph.open(sample).map()
+def sample_graph(open_graph, sample):
+    """The sample in each backend in turn: these tests run on the embedded graph and Neo4j."""
+    return open_graph(read_theory(sample))
+
+
+@pytest.fixture
+def sample_map(sample_graph):
+    return sample_graph.map()
 
 
 def test_map_is_self_contained(sample_map):
@@ -110,8 +116,8 @@ def test_encoding_marks_unsupported_and_unintended(sample_map):
     assert contested["width"] > no_evidence["width"]
 
 
-def test_theory_and_focus_filters(sample):
-    graph = TheoryGraph.open(sample)
+def test_theory_and_focus_filters(sample_graph):
+    graph = sample_graph
     refined = map_data(graph.map(theory="rpt").html)
     assert "m-own-resilience" not in {n["id"] for n in refined["nodes"]}
     focused = map_data(graph.map(focus="m-own-resilience", depth=1).html)
@@ -122,11 +128,11 @@ def test_theory_and_focus_filters(sample):
     }
 
 
-def test_hostile_text_is_escaped(mini):
+def test_hostile_text_is_escaped(open_graph, mini):
     mini["extracts"][0]["quote"] = HOSTILE
     mini["mechanisms"][0]["label"] = HOSTILE
     mini["review"]["title"] = "<b>bold</b> & </title><script>x</script>"
-    html = TheoryGraph.from_document(TheoryDocument.model_validate(mini)).map().html
+    html = open_graph(TheoryDocument.model_validate(mini)).map().html
     assert "window.pwned" not in html.split('id="tg-data">')[0]
     assert "</script><script>window.pwned" not in html
     assert "<img src=x" not in html
@@ -149,6 +155,24 @@ def test_map_command_writes_one_file_and_nothing_else(sample, tmp_path, monkeypa
     html = (tmp_path / "out.html").read_bytes().decode("utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert '<meta charset="utf-8">' in html
+
+
+@pytest.mark.parametrize("command", ["map", "export"])
+def test_map_and_export_commands_read_neo4j_like_a_file(store, sample, tmp_path, command):
+    document = read_theory(sample)
+    store.push(document, replace=True)
+    runner = CliRunner()
+    outputs = []
+    for source in (store.settings.uri, str(sample)):
+        out = tmp_path / f"{len(outputs)}.{'html' if command == 'map' else 'dot'}"
+        args = [command, source, "-o", str(out)] + (["--to", "dot"] if command == "export" else [])
+        if source == store.settings.uri:
+            args += ["--review", document.review.id]
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        outputs.append(map_data(text) if command == "map" else text)
+    assert outputs[0] == outputs[1]
 
 
 def test_map_command_bad_usage(sample, tmp_path):
@@ -174,16 +198,13 @@ def test_notebook_display(sample_map):
 
 
 @pytest.mark.parametrize("fmt,reader", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
-def test_graphml_and_gexf_keep_every_attribute(sample, tmp_path, fmt, reader):
+def test_graphml_and_gexf_keep_every_attribute(sample_graph, tmp_path, fmt, reader):
     from theorygraph.render.exports import to_networkx
     from theorygraph.render.mapdata import build_map
 
-    graph = TheoryGraph.open(sample)
+    graph = sample_graph
     path = tmp_path / f"ics.{fmt}"
-    assert (
-        CliRunner().invoke(main, ["export", str(sample), "--to", fmt, "-o", str(path)]).exit_code
-        == 0
-    )
+    path.write_text(graph.export(fmt), encoding="utf-8")
     back = reader(path)
     expected = to_networkx(build_map(graph.backend))
     assert back.number_of_nodes() == expected.number_of_nodes()
@@ -197,15 +218,15 @@ def test_graphml_and_gexf_keep_every_attribute(sample, tmp_path, fmt, reader):
     assert back.nodes["m-own-resilience"]["unsupported"] is True
 
 
-def test_cytoscape_export(sample):
-    data = json.loads(TheoryGraph.open(sample).export("cytoscape"))
+def test_cytoscape_export(sample_graph):
+    data = json.loads(sample_graph.export("cytoscape"))
     nodes = {n["data"]["id"]: n["data"] for n in data["elements"]["nodes"]}
     assert nodes["m-inspiring-intent"]["type"] == "Mechanism"
     assert all("stance" in e["data"] and "studies" in e["data"] for e in data["elements"]["edges"])
 
 
-def test_mermaid_export_runs_left_to_right(sample):
-    text = TheoryGraph.open(sample).export("mermaid")
+def test_mermaid_export_runs_left_to_right(sample_graph):
+    text = sample_graph.export("mermaid")
     lines = text.splitlines()
     assert lines[0] == "flowchart LR"
     assert sum(1 for line in lines if ":::" in line) == 30
@@ -213,14 +234,32 @@ def test_mermaid_export_runs_left_to_right(sample):
     assert "classDef unintended" in text
 
 
-def test_mermaid_and_dot_escape_labels(mini):
+def test_mermaid_and_dot_escape_labels(open_graph, mini):
     mini["mechanisms"][0]["label"] = 'Say "hi" <b>#1</b>\\'
-    graph = TheoryGraph.from_document(TheoryDocument.model_validate(mini))
+    graph = open_graph(TheoryDocument.model_validate(mini))
     mermaid = graph.export("mermaid")
     assert '"Say #quot;hi#quot; #lt;b#gt;#35;1#lt;/b#gt;#92;"' in mermaid
     dot = graph.export("dot")
     assert 'label="Say \\"hi\\" <b>#1</b>\\\\"' in dot
     assert dot.startswith('digraph "A small review" {')
+
+
+def test_the_export_command_writes_graphml_that_networkx_reads(sample, tmp_path):
+    path = tmp_path / "ics.graphml"
+    result = CliRunner().invoke(main, ["export", str(sample), "--to", "graphml", "-o", str(path)])
+    assert result.exit_code == 0, result.output
+    back = nx.read_graphml(path)
+    assert back.number_of_nodes() == TheoryGraph.open(sample).map().nodes
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "cytoscape", "mermaid", "dot"])
+def test_every_export_and_the_map_data_are_the_same_on_both_backends(open_graph, sample, fmt):
+    """Neo4j gives the same files as the theory file, byte for byte."""
+    document = read_theory(sample)
+    embedded = TheoryGraph.from_document(document)
+    graph = open_graph(document)
+    assert graph.export(fmt) == embedded.export(fmt)
+    assert map_data(graph.map().html) == map_data(embedded.map().html)
 
 
 def test_export_to_stdout_and_bad_suffix(sample, tmp_path):
