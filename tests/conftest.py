@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import resource
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,28 @@ from benchmarks.runner import CHROMIUM, read_exports
 ROOT = Path(__file__).resolve().parent.parent
 
 SAMPLE = ROOT / "samples" / "ics-leadership"
+
+#: what a hostile input may cost before the tests call it a failure
+BOUND_BYTES = 1 << 30
+BOUND_SECONDS = 10.0
+
+
+def run_bounded(*args: object, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``theorygraph ARGS`` in a process held to 1 GiB of address space; it fails the test
+    (subprocess.TimeoutExpired) when it runs longer than 10 seconds."""
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (BOUND_BYTES, BOUND_BYTES))
+
+    return subprocess.run(
+        [sys.executable, "-m", "theorygraph", *(str(a) for a in args)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=BOUND_SECONDS,
+        preexec_fn=limit,
+    )
+
 
 MINI: dict[str, Any] = {
     "theorygraph": 1,
@@ -151,7 +176,6 @@ def sample() -> Path:
 
 import os  # noqa: E402
 import shutil  # noqa: E402
-import subprocess  # noqa: E402
 
 NEO4J_FIXTURES = {"neo4j_env", "neo4j_uri", "store"}
 

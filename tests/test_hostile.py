@@ -12,6 +12,7 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from conftest import run_bounded
 
 from theorygraph.cli import main
 from theorygraph.model import TheoryDocument
@@ -84,7 +85,7 @@ CASES = [
     (
         "deep nesting json",
         "t.json",
-        "[" * 100000 + "]" * 100000,
+        '{"theorygraph": 1, "x": ' + "[" * 100000 + "]" * 100000 + "}",
         "{path}: nesting is too deep to read (a theory file nests a few levels: sections, "
         "items, fields)",
     ),
@@ -231,3 +232,79 @@ def test_write_failure_keeps_the_old_file(tmp_path, mini, write_yaml):
     )
     assert target.read_text(encoding="utf-8") == "old content\n"
     assert sorted(os.listdir(tmp_path)) == ["out.graph.json", "theory.yaml"]
+
+
+# -- large or deeply nested files are refused before parsing -----------------------------------
+
+TOO_DEEP = "nesting is too deep to read (a theory file nests a few levels: sections, items, fields)"
+NOT_A_LIST = (
+    "a theory file must be a mapping of sections, not a list (start the file with 'theorygraph: 1')"
+)
+
+
+def _refused(path, expected):
+    done = run_bounded("validate", path)
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines()[0] == f"error: {path}{expected}"
+    assert done.stdout.splitlines()[1:] == [f"{path}: invalid (1 file, 1 error, 0 warnings)"]
+    assert "Traceback" not in done.stderr
+
+
+def test_a_60_mb_file_whose_top_level_is_a_list_is_refused_from_its_first_line(tmp_path):
+    path = tmp_path / "list.yaml"
+    path.write_text(
+        "# studies\n---\n" + "- {id: c-a, label: A, note: '[x'}\n" * 1_800_000, encoding="utf-8"
+    )
+    assert path.stat().st_size > 60_000_000
+    _refused(path, ":3: " + NOT_A_LIST)
+
+
+def test_a_json_file_whose_top_level_is_a_list_is_refused(tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text('  [{"theorygraph": 1}]', encoding="utf-8")
+    _refused(path, ":1: " + NOT_A_LIST)
+
+
+@pytest.mark.parametrize(
+    "name,text",
+    [
+        ("flow.yaml", "theorygraph: 1\nx: " + "[" * 30_000_000 + "]" * 30_000_000 + "\n"),
+        ("flow.json", '{"theorygraph": 1, "x": ' + "[" * 30_000_000 + "]" * 30_000_000 + "}"),
+        # block sequences chained on one line once crashed the C parser
+        ("chained.yaml", "theorygraph: 1\nx:\n  " + "- " * 200_000 + "a\n"),
+        (
+            "indented.yaml",
+            "theorygraph: 1\nx:\n" + "".join(f"{' ' * i}k{i}:\n" for i in range(1100)),
+        ),
+    ],
+    ids=["60 MB of [", "60 MB of [ in JSON", "- - - 200k times", "1,100 levels of keys"],
+)
+def test_nesting_deeper_than_a_thousand_levels_is_refused_before_parsing(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    _refused(path, ": " + TOO_DEEP)
+
+
+def test_brackets_in_text_are_not_nesting(tmp_path):
+    """Unclosed brackets in quotes, plain text and block scalars open nothing: the file
+    (with far more than 1,000 of them) reads as usual."""
+    extracts = "".join(
+        f"  - {{id: x{i}, study: s1, cmoc: k1, stance: supports, quote: 'see [{i} {{'}}\n"
+        f"  - id: y{i}\n    study: s1\n    cmoc: k1\n    stance: refines\n"
+        f"    quote: see [ref {i}\n    rationale: |\n      [unclosed {{\n"
+        for i in range(800)
+    )
+    path = tmp_path / "t.yaml"
+    path.write_text(
+        HEAD
+        + "contexts: [{id: c1, label: C}]\nmechanisms: [{id: m1, label: M}]\n"
+        + "outcomes: [{id: o1, label: O}]\n"
+        + "cmocs: [{id: k1, label: K, contexts: [c1], mechanisms: [m1], outcomes: [o1]}]\n"
+        + "studies: [{id: s1, title: S, year: 2020}]\nextracts:\n"
+        + extracts,
+        encoding="utf-8",
+    )
+    loaded = load_theory(path)
+    assert loaded.errors == []
+    assert len(loaded.document.extracts) == 1600
+    assert loaded.document.extracts[1].rationale == "[unclosed {\n"

@@ -31,7 +31,7 @@ __all__ = [
 THEORY_SUFFIXES = (".yaml", ".yml", ".json")
 #: larger theory files are refused before parsing: split a big review into a folder
 MAX_FILE_BYTES = 64 * 1024 * 1024
-# deeper than this, a file is read by the pure parser (see _too_nested_for_c)
+#: deeper than this, a file is refused before parsing (see _structure_problem)
 MAX_FLOW_DEPTH = 1000
 MAX_INDENT = 1000
 
@@ -92,20 +92,123 @@ def _yaml() -> Any:
     return yaml
 
 
-def _too_nested_for_c(text: str) -> bool:
-    """True when the C parser could overflow its stack on this text.
+#: a run of block indicators ("- - - ..." or "? ? ...") nesting this deep on one line
+_CHAINED = re.compile(rf"^[ \t]*(?:[-?][ \t]+){{{MAX_INDENT}}}", flags=re.M)
+#: a line indented this far that starts a collection or a key
+_INDENTED = re.compile(rf"^[ \t]{{{MAX_INDENT},}}(?:[-?[{{]|[^\s#:]+:)", flags=re.M)
+#: the start of a block line up to where its value begins: indentation, "- " and "? "
+#: indicators, a "---" marker, and a key ("key: ", "'key': ", '"key": ')
+_BLOCK_LEAD = re.compile(
+    r"""[ \t]*
+    (?: (?:---|[-?]) (?:[ \t]+|$)
+      | (?:'[^'\n]*' | "[^"\n]*" | [^\s\#'"\[\]{}][^\n\#]*?) : (?:[ \t]+|$)
+    )*""",
+    re.X,
+)
+#: a block scalar's header ("|", ">-", "|2+" ...) and nothing after it but a comment
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+#: inside a flow collection: quoted text and comments (which hold no brackets that count)
+_FLOW_SKIP = re.compile(r"""'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|(?<=[ \t\n])\#[^\n]*""", re.S)
 
-    Real theory files nest a few levels; a crafted file nesting thousands of flow
-    collections (or indenting thousands of levels) would crash the C parser, so
-    such text goes to the pure parser, which fails cleanly.
+
+def _structure_problem(text: str, shown: str) -> Problem | None:
+    """A problem when the file's structure alone rules it out, found without parsing.
+
+    A theory file is a mapping nesting a few levels. A file whose top level is a list,
+    or which nests more than 1,000 levels (flow collections, chained "- - -", or
+    indentation), is refused at once: parsing a large one takes minutes, and deep
+    nesting can overflow the C parser's stack.
     """
+    first = _first_content(text)
+    if first is not None:
+        line, content = first
+        if content.startswith("[") or content == "-" or content.startswith(("- ", "-\t")):
+            return Problem(
+                "a theory file must be a mapping of sections, not a list",
+                file=shown,
+                line=line,
+                path="",
+                allowed="start the file with 'theorygraph: 1'",
+                code="type",
+            )
+    if _flow_depth(text) > MAX_FLOW_DEPTH or _CHAINED.search(text) or _INDENTED.search(text):
+        return _too_deep(shown)
+    return None
+
+
+def _first_content(text: str) -> tuple[int, str] | None:
+    """The line number and text of the first line that is not blank, a comment, a
+    directive or a document marker (what follows "--- " counts)."""
+    for number, match in enumerate(re.finditer(r"[^\n]*\n?", text), start=1):
+        content = match.group().strip()
+        if content.startswith("---"):
+            content = content[3:].strip()
+        if not content or content.startswith(("#", "%")) or content == "...":
+            continue
+        return number, content
+    return None
+
+
+def _flow_depth(text: str) -> int:
+    """How deep "[" and "{" collections nest, not counting brackets in text.
+
+    Line by line in block context: a collection opens only where a value starts (after
+    indentation, "- ", "? " and a key); the lines of a block scalar ("|" or ">") are text.
+    Inside a collection, quoted strings and comments are skipped. A quick count first:
+    most files hold too few brackets to come close.
+    """
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return 0
+    deepest = 0
+    pos, end = 0, len(text)
+    scalar_indent: int | None = None  # inside a block scalar: lines indented past this
+    while pos < end:
+        newline = text.find("\n", pos)
+        line_end = end if newline < 0 else newline
+        line = text[pos:line_end]
+        indent = len(line) - len(line.lstrip(" "))
+        if scalar_indent is not None:
+            if not line.strip() or indent > scalar_indent:
+                pos = line_end + 1
+                continue
+            scalar_indent = None
+        start = pos + _BLOCK_LEAD.match(text, pos, line_end).end()
+        if start < line_end and text[start] in "[{":
+            pos, depth = _flow_end(text, start)
+            deepest = max(deepest, depth)
+            if deepest > MAX_FLOW_DEPTH:
+                return deepest
+            continue
+        if _BLOCK_SCALAR.match(text, start, line_end):
+            scalar_indent = indent
+        pos = line_end + 1
+    return deepest
+
+
+def _flow_end(text: str, pos: int) -> tuple[int, int]:
+    """Where the flow collection opening at ``pos`` ends, and how deep it nests (the
+    scan stops once deeper than :data:`MAX_FLOW_DEPTH`)."""
     depth = deepest = 0
-    for char in re.sub(r"[^\[\]{}]+", "", text):
-        depth += 1 if char in "[{" else -1
-        deepest = max(deepest, depth)
-        if deepest > MAX_FLOW_DEPTH:
-            return True
-    return re.search(rf"^[ \t]{{{MAX_INDENT},}}", text, flags=re.M) is not None
+    end = len(text)
+    while pos < end:
+        char = text[pos]
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > MAX_FLOW_DEPTH:
+                return end, deepest
+        elif char in "]}":
+            depth -= 1
+            if depth == 0:
+                newline = text.find("\n", pos)
+                return (end if newline < 0 else newline + 1), deepest
+        elif char in "'\"#":
+            skipped = _FLOW_SKIP.match(text, pos)
+            if skipped is not None:
+                pos = skipped.end()
+                continue
+        pos += 1
+    return end, deepest
 
 
 def _fast_load(text: str, is_json: bool) -> Any:
@@ -184,11 +287,13 @@ def read_raw(path: Path, display: str | None = None) -> tuple[RawFile | None, li
             )
         ]
     is_json = path.suffix.lower() == ".json"
-    if is_json or not _too_nested_for_c(text):
-        try:
-            return RawFile(path, _fast_load(text, is_json), shown, text=text), []
-        except Exception:  # noqa: S110 - read it again below, for a precise message
-            pass
+    refused = _structure_problem(text, shown)
+    if refused is not None:
+        return None, [refused]
+    try:
+        return RawFile(path, _fast_load(text, is_json), shown, text=text), []
+    except Exception:  # noqa: S110 - read it again below, for a precise message
+        pass
     if is_json:
         try:
             json.loads(text)
