@@ -65,8 +65,7 @@ def _profile_chains(store: Any, review: str, mechanism: str) -> tuple[int, list[
 
         def profile(name: str, **params: Any) -> list[dict[str, Any]]:
             nonlocal total
-            depth = params.pop("depth", None)
-            text = statement(name).render(depth=depth)
+            text = statement(name).render()
             result = session.run("PROFILE " + text, params)
             records = [r.data() for r in result]
             summary = result.consume()
@@ -80,8 +79,10 @@ def _profile_chains(store: Any, review: str, mechanism: str) -> tuple[int, list[
             return records
 
         starts = [r["id"] for r in profile("cmocs_containing", review=review, node=mechanism)]
-        paths = profile("cmoc_paths_forward", review=review, starts=starts, depth=3)
-        cmocs = sorted({c for p in paths for c in p["path"]})
+        # the walks: one hop a question, forward and backward, from the mechanism's CMOCs
+        onward = profile("cmoc_leads_to", review=review, cmocs=starts)
+        back = profile("cmoc_led_from", review=review, cmocs=starts)
+        cmocs = sorted({*starts, *(c for r in [*onward, *back] for c in r["next"])})
         profile("evidence", review=review, cmocs=cmocs)
     return total, lines
 
@@ -171,8 +172,8 @@ def run(ctx: Context) -> dict[str, Any]:
         if index == len(documents) - 1:
             details.append(
                 f"PROFILE of the statements behind `chains --through {picked[label]}` on the "
-                f"{label} review (`cmocs_containing`, then `cmoc_paths_forward` from its "
-                "CMOCs, then `evidence` for the CMOCs on those paths):"
+                f"{label} review (`cmocs_containing`, then one hop of `cmoc_leads_to` and "
+                "`cmoc_led_from` from its CMOCs, then `evidence` for the CMOCs reached):"
             )
             details += plans
     details.insert(0, _indexes(store))

@@ -249,6 +249,8 @@ class ChainsAnswer(Answer):
     max_depth: int
     chains: list[Chain]
     total: int = 0  # chains found; only the first MAX_CHAINS are kept
+    #: the search stopped at its limit: there may be more chains than ``total``
+    truncated: bool = False
 
     @property
     def empty(self) -> bool:
@@ -264,12 +266,24 @@ class ChainsAnswer(Answer):
     def headline(self) -> str:  # type: ignore[override]
         carried = sum(1 for c in self.chains if c.carried_by_one_study)
         text = f"{_plural(len(self.chains), 'chain')}; {carried} carried whole by a single study"
-        if self.total > len(self.chains):
+        if self.truncated:
             text += (
-                f" (showing the first {len(self.chains)} of {self.total}: narrow with "
+                f" (showing the first {len(self.chains)} of at least {self.total:,}: the search "
+                "stopped at its limit; narrow with --from, --to, --through or --max-depth)"
+            )
+        elif self.total > len(self.chains):
+            text += (
+                f" (showing the first {len(self.chains)} of {self.total:,}: narrow with "
                 "--from, --to, --through or --max-depth)"
             )
         return text
+
+    @property
+    def note(self) -> str | None:
+        """What a reader of rows alone (CSV) must be told: that the answer is partial."""
+        if self.truncated or self.total > len(self.chains):
+            return self.headline
+        return None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -279,6 +293,7 @@ class ChainsAnswer(Answer):
             "max_depth": self.max_depth,
             "headline": self.headline,
             "total": max(self.total, len(self.chains)),
+            "truncated": self.truncated,
             "chains": [c.as_dict() for c in self.chains],
         }
 
@@ -603,13 +618,31 @@ class UnintendedAnswer(Answer):
         return "no unintended outcomes: every outcome is marked intended"
 
     @property
+    def truncated(self) -> bool:
+        """Some chains are left out: a search stopped at its limit, or the answer holds
+        the most chains it shows in all."""
+        return any(chains.truncated for _, chains in self.outcomes)
+
+    @property
     def headline(self) -> str:  # type: ignore[override]
-        return f"{_plural(len(self.outcomes), 'unintended outcome')}"
+        text = f"{_plural(len(self.outcomes), 'unintended outcome')}"
+        if self.truncated:
+            shown = sum(len(chains.chains) for _, chains in self.outcomes)
+            text += (
+                f" (showing {_plural(shown, 'chain')}: some are left out at the limit; "
+                "ask for one outcome with: query chains --to OUTCOME)"
+            )
+        return text
+
+    @property
+    def note(self) -> str | None:
+        return self.headline if self.truncated else None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "query": "unintended",
             "headline": self.headline,
+            "truncated": self.truncated,
             "outcomes": [
                 node.as_dict()
                 | {
@@ -638,7 +671,8 @@ class UnintendedAnswer(Answer):
         rows = []
         for node, chains in self.outcomes:
             if not chains.chains:
-                rows.append([node.id, node.label, "(in no chain)", False, 0, 0])
+                left_out = "(left out at the limit)" if chains.truncated else "(in no chain)"
+                rows.append([node.id, node.label, left_out, False, 0, 0])
             for c in chains.chains:
                 rows.append(
                     [node.id, node.label, c.id, c.carried_by_one_study, c.studies, c.extracts]
@@ -649,7 +683,9 @@ class UnintendedAnswer(Answer):
         out = []
         for node, chains in self.outcomes:
             out.append(f"{node.id}: {node.label} (unintended)")
-            if chains.empty:
+            if chains.empty and chains.truncated:
+                out.append(f"  chains left out at the limit: query chains --to {node.id}")
+            elif chains.empty:
                 out.append("  no chain leads to it")
             for n, chain in enumerate(chains.chains, 1):
                 out.append("  " + f"{n}. {chain.sentence()}".replace("\n", "\n  "))
@@ -785,10 +821,16 @@ class SubgraphAnswer(Answer):
     nodes: list[NodeInfo]
     edges: list[dict[str, Any]]
     paths: list[list[str]] = field(default_factory=list)
+    #: the path search stopped at its limit: these are the shortest, not all
+    truncated: bool = False
 
     @property
     def empty(self) -> bool:
         return not self.nodes
+
+    @property
+    def note(self) -> str | None:
+        return self.headline if self.truncated else None
 
     @property
     def empty_message(self) -> str:
@@ -797,6 +839,11 @@ class SubgraphAnswer(Answer):
     @property
     def headline(self) -> str:  # type: ignore[override]
         extra = f", {_plural(len(self.paths), 'path')}" if self.query == "paths" else ""
+        if self.truncated:
+            extra += (
+                " (the shortest; the search stopped at its limit: narrow with a smaller "
+                "--max-depth)"
+            )
         return (
             f"{self.description}: {_plural(len(self.nodes), 'node')}, "
             f"{_plural(len(self.edges), 'link')}{extra}"
@@ -809,6 +856,7 @@ class SubgraphAnswer(Answer):
             "nodes": [n.as_dict() for n in self.nodes],
             "edges": self.edges,
             "paths": self.paths,
+            "truncated": self.truncated,
         }
 
     def text(self) -> str | None:

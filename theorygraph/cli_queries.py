@@ -63,6 +63,9 @@ def emit(answer: Any, fmt: str) -> None:
     if fmt in ("table", "markdown") and answer.headline:
         click.echo("")
         click.echo(answer.headline)
+    elif fmt == "csv" and getattr(answer, "note", None):
+        # CSV holds rows only: that the answer is partial goes to stderr
+        click.echo(f"note: {answer.note}", err=True)
 
 
 @click.group()

@@ -32,8 +32,7 @@ from .schema import check_label, check_rel_type
 __all__ = ["Statement", "statement"]
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-_PLACEHOLDER = re.compile(r"\{(label|rel|depth)\}")
-MAX_DEPTH = 20
+_PLACEHOLDER = re.compile(r"\{(label|rel)\}")
 
 
 @dataclass(frozen=True)
@@ -46,16 +45,10 @@ class Statement:
     params: tuple[str, ...]
     placeholders: tuple[str, ...]
 
-    def render(
-        self, label: str | None = None, rel: str | None = None, depth: int | None = None
-    ) -> str:
-        """The Cypher text with whitelisted names put in for ``{label}`` / ``{rel}``.
-
-        ``{depth}`` (a variable-length bound, which Cypher cannot take as a parameter)
-        only takes a whole number from 0 to 20.
-        """
+    def render(self, label: str | None = None, rel: str | None = None) -> str:
+        """The Cypher text with whitelisted names put in for ``{label}`` / ``{rel}``."""
         wanted = set(self.placeholders)
-        given = {k for k, v in (("label", label), ("rel", rel), ("depth", depth)) if v is not None}
+        given = {k for k, v in (("label", label), ("rel", rel)) if v is not None}
         if wanted != given:
             raise ValueError(f"statement {self.name!r} needs {sorted(wanted)}, got {sorted(given)}")
         text = self.text
@@ -63,10 +56,6 @@ class Statement:
             text = text.replace("{label}", check_label(label))
         if rel is not None:
             text = text.replace("{rel}", check_rel_type(rel))
-        if depth is not None:
-            if type(depth) is not int or not 0 <= depth <= MAX_DEPTH:
-                raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}")
-            text = text.replace("{depth}", str(depth))
         return text
 
     def parts(self) -> list[str]:

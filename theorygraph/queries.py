@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from .answers import (
@@ -39,6 +40,7 @@ from .answers import (
 from .backends.protocol import Backend
 from .errors import UnknownIdError, UsageError
 from .results import CmocParts, EvidenceRow, NodeInfo
+from .traversal import walks
 
 __all__ = [
     "COVERAGE_FIELDS",
@@ -70,7 +72,16 @@ COVERAGE_FIELDS = (
     "participants",
     "service_user_involvement",
 )
+#: chains an answer shows at most
 MAX_CHAINS = 500
+#: CMOC walks a chains query follows at most, and chains it counts at most: beyond these
+#: it stops and says so, so that time and memory stay bounded on a densely linked theory
+MAX_WALKS = 20_000
+MAX_COUNTED = 100_000
+#: paths a paths query finds at most (the shortest)
+MAX_PATHS = 500
+#: steps a walk search takes at most before it stops (walks it had to throw away count too)
+MAX_STEPS = 2_000_000
 
 
 # -- shared helpers ------------------------------------------------------------------------
@@ -129,6 +140,8 @@ def chains(
     end: str | None = None,
     through: str | None = None,
     max_depth: int = 4,
+    keep: int = MAX_CHAINS,
+    max_walks: int = MAX_WALKS,
 ) -> ChainsAnswer:
     """Every context -> mechanism -> outcome chain from, to or through a node.
 
@@ -146,21 +159,17 @@ def chains(
         anchor = resolve(
             backend, anchor_id, (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
         )
-    # paths of CMOCs, each with the index of the step the anchor must sit in
-    placed: list[tuple[list[str], int | None]] = []
+    # walks of CMOCs, each with the index of the step the anchor must sit in
+    placed_walks: Iterator[tuple[list[str], int | None]]
+    stopped: list[str] = []  # why a walk search stopped early, if it did
     if anchor is None:
         everything = backend.cmoc_parts(None)
-        targets = {t for p in everything.values() for t in p.leads_to}
         ordered = sorted(everything.values(), key=lambda p: p.seq)
-        roots = [p.id for p in ordered if p.id not in targets]
-        found = backend.cmoc_paths(roots, "forward", max_depth) if roots else []
-        covered = {c for path in found for c in path}
-        for p in ordered:  # CMOCs only on cycles have no root: start from the first of each
-            if p.id not in covered:
-                more = backend.cmoc_paths([p.id], "forward", max_depth)
-                found += more
-                covered |= {c for path in more for c in path}
-        placed = [(path, None) for path in found]
+        forward = {p.id: list(p.leads_to) for p in ordered}
+        targets = {t for p in ordered for t in p.leads_to}
+        placed_walks = (
+            (w, None) for w in _all_walks(ordered, targets, forward.__getitem__, max_depth)
+        )
     else:
         starts = [anchor.id] if anchor.type == "CMOC" else backend.cmocs_containing(anchor.id)
         if starts and mode == "from" and anchor.type == "Outcome":
@@ -169,55 +178,148 @@ def chains(
                 c for c, p in backend.cmoc_parts(starts).items() if anchor.id in p.contexts
             ]
             starts = as_context or starts
-        if starts and mode == "from":
-            placed = [(p, 0) for p in backend.cmoc_paths(starts, "forward", max_depth)]
-        elif starts and mode == "to":
-            placed = [
-                (p[::-1], len(p) - 1) for p in backend.cmoc_paths(starts, "backward", max_depth)
-            ]
-        elif starts:
-            for start_id in starts:
-                for back in backend.cmoc_paths([start_id], "backward", max_depth):
-                    budget = max_depth - len(back) + 1
-                    for fwd in backend.cmoc_paths([start_id], "forward", budget):
-                        path = back[::-1] + fwd[1:]
-                        if len(set(path)) == len(path):
-                            placed.append((path, len(back) - 1))
+        ahead = _hops(backend, starts, "forward", max_depth) if mode != "to" else {}
+        behind = _hops(backend, starts, "backward", max_depth) if mode != "from" else {}
+        if not starts:
+            placed_walks = iter(())
+        elif mode == "from":
+            placed_walks = ((w, 0) for w in walks(_get(ahead), starts, max_depth))
+        elif mode == "to":
+            placed_walks = ((w[::-1], len(w) - 1) for w in walks(_get(behind), starts, max_depth))
+        else:
+            placed_walks = _walks_through(starts, _get(ahead), _get(behind), max_depth, stopped)
+    placed = list(itertools.islice(placed_walks, max_walks + 1))
+    truncated = len(placed) > max_walks or bool(stopped)
+    if truncated:
+        del placed[max_walks:]
     cmocs = sorted({c for path, _ in placed for c in path})
     parts = backend.cmoc_parts(cmocs) if cmocs else {}
     labels = _labels(backend, parts)
     rows = backend.evidence(cmocs) if cmocs else []
     placed.sort(key=lambda pi: ([parts[c].seq for c in pi[0]], pi[1] or 0))
 
+    # what a step may take depends on its CMOC, the next one, whether the chain goes on
+    # and whether the anchor sits there: the same few answers, asked for again and again
+    known: dict[tuple[str, str | None, bool, bool], list[tuple[str, str]]] = {}
+
+    def step(path: list[str], i: int, goes_on: bool, anchored: bool) -> list[tuple[str, str]]:
+        after = path[i + 1] if i + 1 < len(path) else None
+        key = (path[i], after, goes_on, anchored)
+        if key not in known:
+            pair = [path[i]] if after is None else [path[i], after]
+            known[key] = _step_pairs(
+                parts, pair, 0, 2 if goes_on else 1, anchor if anchored else None
+            )
+        return known[key]
+
     result: list[Chain] = []
-    seen: set[str] = set()
+    seen: set[tuple[tuple[str, ...], tuple[tuple[str, str], ...]]] = set()
     for path, at in placed:
+        if len(seen) >= MAX_COUNTED:
+            truncated = True
+            break
         # a chain follows the path as far as its outcomes feed the next CMOC; an outcome
-        # that feeds nothing further ends a shorter chain of its own (a branch)
+        # that feeds nothing further ends a shorter chain of its own (a branch). What a
+        # step may take depends only on whether the chain goes on after it: work both out
+        # once per path
+        going_on = [step(path, i, True, i == at) for i in range(len(path) - 1)]
+        ending = [step(path, i, False, i == at) for i in range(len(path))]
         for length in range(len(path), 0, -1):
             if at is not None and at >= length:
                 break
-            options = [
-                _step_pairs(parts, path, i, length, anchor if i == at else None)
-                for i in range(length)
-            ]
+            options = [*going_on[: length - 1], ending[length - 1]]
             if not all(options):
                 continue
             for combo in itertools.product(*options):
-                steps = [
-                    ChainStep(c, [labels[x] for x in parts[c].contexts], labels[m], labels[o])
-                    for c, (m, o) in zip(path[:length], combo, strict=True)
-                ]
-                links = []
-                for s in steps:
-                    links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
-                    links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
-                chain = Chain(steps, links)
-                key = chain.id + "|" + ",".join(path[:length])
-                if key not in seen:
-                    seen.add(key)
-                    result.append(chain)
-    return ChainsAnswer(anchor, mode, max_depth, result[:MAX_CHAINS], total=len(result))
+                key = (tuple(path[:length]), combo)
+                if key in seen:
+                    continue
+                if len(seen) >= MAX_COUNTED:
+                    truncated = True
+                    break
+                seen.add(key)
+                if len(result) < keep:
+                    result.append(_chain(path[:length], combo, parts, labels, rows))
+    return ChainsAnswer(anchor, mode, max_depth, result, total=len(seen), truncated=truncated)
+
+
+def _chain(
+    path: list[str],
+    combo: tuple[tuple[str, str], ...],
+    parts: dict[str, CmocParts],
+    labels: dict[str, NodeInfo],
+    rows: list[EvidenceRow],
+) -> Chain:
+    steps = [
+        ChainStep(c, [labels[x] for x in parts[c].contexts], labels[m], labels[o])
+        for c, (m, o) in zip(path, combo, strict=True)
+    ]
+    links = []
+    for s in steps:
+        links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
+        links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
+    return Chain(steps, links)
+
+
+def _hops(backend: Backend, starts: list[str], direction: str, max_cmocs: int) -> dict[str, list]:
+    """The hand-offs a walk of at most ``max_cmocs`` CMOCs from ``starts`` can take, one
+    direction, fetched a level at a time (one question to the store per level)."""
+    found: dict[str, list[str]] = {}
+    frontier = list(dict.fromkeys(starts))
+    for _ in range(max_cmocs - 1):
+        if not frontier:
+            break
+        found.update(backend.leads_to(frontier, direction))
+        frontier = list(
+            dict.fromkeys(c for f in frontier for c in found.get(f, ()) if c not in found)
+        )
+    return found
+
+
+def _get(hops: dict[str, list[str]]) -> Callable[[str], list[str]]:
+    return lambda cmoc: hops.get(cmoc, [])
+
+
+def _all_walks(
+    ordered: list[CmocParts],
+    targets: set[str],
+    ahead: Callable[[str], list[str]],
+    max_depth: int,
+) -> Iterator[list[str]]:
+    """Walks from every CMOC nothing leads into; then from the first CMOC of each cycle
+    no such walk reached (CMOCs only on cycles have no start of their own)."""
+    covered: set[str] = set()
+    for found in walks(ahead, [p.id for p in ordered if p.id not in targets], max_depth):
+        covered.update(found)
+        yield found
+    for p in ordered:
+        if p.id not in covered:
+            for found in walks(ahead, [p.id], max_depth):
+                covered.update(found)
+                yield found
+
+
+def _walks_through(
+    starts: list[str],
+    ahead: Callable[[str], list[str]],
+    behind: Callable[[str], list[str]],
+    max_depth: int,
+    stopped: list[str],
+) -> Iterator[tuple[list[str], int]]:
+    """Walks through each start: a walk back to it joined to a walk on from it (at most
+    ``max_depth`` CMOCs in all, none twice); after :data:`MAX_STEPS` joins it notes in
+    ``stopped`` that it stopped, and stops."""
+    steps = 0
+    for start in starts:
+        for back in walks(behind, [start], max_depth):
+            for fwd in walks(ahead, [start], max_depth - len(back) + 1):
+                steps += 1
+                if steps > MAX_STEPS:
+                    stopped.append("steps")
+                    return
+                path = back[::-1] + fwd[1:]
+                if len(set(path)) == len(path):
+                    yield path, len(back) - 1
 
 
 def _step_pairs(
@@ -416,7 +518,21 @@ def contested(backend: Backend) -> ContestedAnswer:
 def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
     """Unintended outcomes and the chains that lead to them."""
     found = [o for o in backend.nodes("Outcome") if o.props.get("intended") is False]
-    return UnintendedAnswer([(o, chains(backend, end=o.id, max_depth=max_depth)) for o in found])
+    if not 1 <= max_depth <= 20:
+        raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
+    outcomes = []
+    room = MAX_CHAINS  # chains shown in all, over every outcome
+    # the walks each outcome may take, so that all of them together take one query's
+    walks_each = max(MAX_WALKS // max(len(found), 1), 100)
+    for outcome in found:
+        answer = chains(
+            backend, end=outcome.id, max_depth=max_depth, keep=room, max_walks=walks_each
+        )
+        if answer.total > len(answer.chains):
+            answer.truncated = True  # some chains are left out at the limit
+        room -= len(answer.chains)
+        outcomes.append((outcome, answer))
+    return UnintendedAnswer(outcomes)
 
 
 # -- 6. study and coverage ---------------------------------------------------------------------
@@ -573,14 +689,23 @@ def paths(
     if not 1 <= max_depth <= 20:
         raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
     parts = backend.cmoc_parts(None)
-    graph = nx.MultiDiGraph()
-    for s, t, cmoc, type_ in _theory_links(parts):
-        graph.add_edge(s, t, key=cmoc, type=type_)
-    view = graph.to_undirected(as_view=True) if undirected else graph
+    # one edge per linked pair, however many CMOCs state the link: paths are of nodes
+    graph: nx.Graph = nx.Graph() if undirected else nx.DiGraph()
+    for s, t, _, _ in _theory_links(parts):
+        graph.add_edge(s, t)
     found: list[list[str]] = []
-    if a.id in graph and b.id in graph and a.id != b.id:
-        unique = {tuple(p) for p in nx.all_simple_paths(view, a.id, b.id, cutoff=max_depth)}
-        found = [list(p) for p in sorted(unique, key=lambda p: (len(p), p))]
+    truncated = False
+    if a.id in graph and b.id in graph and a.id != b.id and nx.has_path(graph, a.id, b.id):
+        # shortest first, and lazily: a densely linked theory holds more paths than anyone
+        # can read, so the search stops after MAX_PATHS of them and says so
+        for path in nx.shortest_simple_paths(graph, a.id, b.id):
+            if len(path) - 1 > max_depth:
+                break
+            if len(found) == MAX_PATHS:
+                truncated = True
+                break
+            found.append(path)
+        found.sort(key=lambda p: (len(p), p))
     nodes = {n for p in found for n in p}
     pairs = {(p[i], p[i + 1]) for p in found for i in range(len(p) - 1)}
     if undirected:
@@ -588,6 +713,7 @@ def paths(
     answer = subgraph(backend, nodes, query="paths", description=f"paths from {a.id} to {b.id}")
     answer.edges = [e for e in answer.edges if (e["from"], e["to"]) in pairs]
     answer.paths = found
+    answer.truncated = truncated
     if not found:
         answer.nodes = []
     return answer

@@ -172,7 +172,8 @@ def _flow_depth(text: str) -> int:
                 pos = line_end + 1
                 continue
             scalar_indent = None
-        start = pos + _BLOCK_LEAD.match(text, pos, line_end).end()
+        lead = _BLOCK_LEAD.match(text, pos, line_end)  # always matches, perhaps nothing
+        start = lead.end() if lead else pos
         if start < line_end and text[start] in "[{":
             pos, depth = _flow_end(text, start)
             deepest = max(deepest, depth)

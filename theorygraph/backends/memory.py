@@ -251,29 +251,19 @@ class MemoryBackend:
         }
         return sorted(found, key=lambda c: self.graph.nodes[c]["seq"])
 
-    def cmoc_paths(self, starts: list[str], direction: str, max_depth: int) -> list[list[str]]:
-        forward = direction == "forward"
-
-        def step(cmoc: str) -> list[str]:
-            if forward:
-                return list(self._targets(cmoc, "LEADS_TO"))
-            return sorted(
-                (u for u, _, k in self.graph.in_edges(cmoc, keys=True) if k == "LEADS_TO"),
-                key=lambda c: self.graph.nodes[c]["seq"],
-            )
-
-        paths: list[list[str]] = []
-
-        def walk(path: list[str]) -> None:
-            onward = [] if len(path) >= max_depth else [c for c in step(path[-1]) if c not in path]
-            if not onward:
-                paths.append(path)
-            for nxt in onward:
-                walk([*path, nxt])
-
-        for start in starts:
-            walk([start])
-        return paths
+    def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for cmoc in cmocs:
+            if cmoc not in self.graph or self.graph.nodes[cmoc].get("type") != "CMOC":
+                continue
+            if direction == "forward":
+                out[cmoc] = list(self._targets(cmoc, "LEADS_TO"))
+            else:
+                out[cmoc] = sorted(
+                    (u for u, _, k in self.graph.in_edges(cmoc, keys=True) if k == "LEADS_TO"),
+                    key=lambda c: self.graph.nodes[c]["seq"],
+                )
+        return out
 
     def evidence(
         self, cmocs: list[str] | None = None, study: str | None = None

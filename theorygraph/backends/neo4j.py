@@ -333,8 +333,8 @@ def _delete_items(tx: Transaction, review: str, ids: list[str]) -> None:
 
 
 def _subs(params: dict[str, Any]) -> dict[str, Any]:
-    """Pull the whitelisted placeholders (label, rel, depth) out of the parameters."""
-    return {key: params.pop(key) for key in ("label", "rel", "depth") if key in params}
+    """Pull the whitelisted placeholders (label, rel) out of the parameters."""
+    return {key: params.pop(key) for key in ("label", "rel") if key in params}
 
 
 def _first_line(exc: Exception) -> str:
@@ -505,12 +505,10 @@ class Neo4jBackend:
         rows = self.store.read("cmocs_containing", review=self.review_id, node=node)
         return [r["id"] for r in rows]
 
-    def cmoc_paths(self, starts: list[str], direction: str, max_depth: int) -> list[list[str]]:
-        name = "cmoc_paths_forward" if direction == "forward" else "cmoc_paths_backward"
-        rows = self.store.read(
-            name, review=self.review_id, starts=list(starts), depth=max_depth - 1
-        )
-        return [r["path"] for r in rows]
+    def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
+        name = "cmoc_leads_to" if direction == "forward" else "cmoc_led_from"
+        rows = self.store.read(name, review=self.review_id, cmocs=list(cmocs))
+        return {r["id"]: r["next"] for r in rows}
 
     def evidence(
         self, cmocs: list[str] | None = None, study: str | None = None

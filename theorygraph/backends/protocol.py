@@ -58,11 +58,12 @@ class Backend(Protocol):
         """CMOCs that hold ``node`` as a context, mechanism or outcome, in file order."""
         ...
 
-    def cmoc_paths(self, starts: list[str], direction: str, max_depth: int) -> list[list[str]]:
-        """Maximal LEADS_TO paths of at most ``max_depth`` CMOCs from each start.
+    def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
+        """For each of some CMOCs, the CMOCs one hand-off (LEADS_TO) away.
 
-        ``direction`` is "forward" (following LEADS_TO) or "backward" (against it). A path
-        never visits a CMOC twice; each path begins with its start.
+        ``direction`` "forward" gives the CMOCs each hands on to, in the order it lists
+        them; "backward" the CMOCs that hand on to it, in CMOC order. Unknown ids are left
+        out. Chains walk the theory with this, one hop at a time.
         """
         ...
 

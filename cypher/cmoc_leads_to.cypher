@@ -1,0 +1,7 @@
+// name: cmoc_leads_to
+// The CMOCs each of some CMOCs hands on to (LEADS_TO), in the order the CMOC lists them.
+// params: $review, $cmocs
+MATCH (c:TheoryItem {review: $review})
+WHERE c.id IN $cmocs AND c:CMOC
+RETURN c.id AS id,
+       COLLECT { MATCH (c)-[r:LEADS_TO]->(x:CMOC) RETURN x.id ORDER BY r.position } AS next

@@ -1,0 +1,7 @@
+// name: cmoc_led_from
+// The CMOCs that hand on to each of some CMOCs (LEADS_TO into it), in CMOC order.
+// params: $review, $cmocs
+MATCH (c:TheoryItem {review: $review})
+WHERE c.id IN $cmocs AND c:CMOC
+RETURN c.id AS id,
+       COLLECT { MATCH (x:CMOC)-[:LEADS_TO]->(c) RETURN x.id ORDER BY x.seq } AS next
