@@ -7,6 +7,7 @@ its body, so ``theorygraph --help`` stays fast.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,14 +16,17 @@ __all__ = ["main"]
 from .cli_common import (
     format_option,
     handles_errors,
-    neo4j_from,
     neo4j_options,
     progress_bar,
+    quiet_driver_logs,
     review_option,
     source_argument,
     version,
 )
 from .words import plural
+
+if TYPE_CHECKING:
+    from .graph import Neo4jOptions
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,6 +41,7 @@ def main() -> None:
     Example:
       theorygraph stats samples/ics-leadership
     """
+    quiet_driver_logs()
 
 
 @main.command()
@@ -98,9 +103,7 @@ def stats(
     source: str,
     review: str | None,
     fmt: str,
-    username: str | None,
-    password: str | None,
-    database: str | None,
+    neo4j: Neo4jOptions,
 ) -> None:
     """Counts per node type and the evidence behind each mechanism.
 
@@ -114,9 +117,7 @@ def stats(
     from .graph import TheoryGraph
     from .output import table, to_json
 
-    with TheoryGraph.open(
-        source, review=review, neo4j=neo4j_from(username, password, database)
-    ) as graph:
+    with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
         result = graph.stats()
     if fmt == "json":
         click.echo(to_json(result.as_dict()))
@@ -200,9 +201,7 @@ def push(
     source: str,
     uri: str,
     replace: bool,
-    username: str | None,
-    password: str | None,
-    database: str | None,
+    neo4j: Neo4jOptions,
 ) -> None:
     """Load a validated theory into Neo4j, in one atomic transaction.
 
@@ -214,14 +213,12 @@ def push(
     Example:
       theorygraph push samples/ics-leadership bolt://127.0.0.1:7687
     """
-    from .graph import TheoryGraph, is_neo4j_uri
+    from .graph import TheoryGraph
+    from .uris import check_neo4j_uri
 
-    if not is_neo4j_uri(uri):
-        raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
+    check_neo4j_uri(uri)  # bad usage, before anything is read or connected
     with TheoryGraph.open(source) as graph, progress_bar("pushing") as progress:
-        result = graph.push(
-            uri, replace=replace, neo4j=neo4j_from(username, password, database), progress=progress
-        )
+        result = graph.push(uri, replace=replace, neo4j=neo4j, progress=progress)
     verb = {"created": "pushed", "replaced": "replaced", "unchanged": "unchanged:"}[result.status]
     click.echo(
         f"{verb} review {result.review!r} ({result.nodes} nodes, "
@@ -245,9 +242,7 @@ def pull(
     uri: str,
     review: str | None,
     output: str,
-    username: str | None,
-    password: str | None,
-    database: str | None,
+    neo4j: Neo4jOptions,
 ) -> None:
     """Write a review held in Neo4j back as a theory file.
 
@@ -259,13 +254,13 @@ def pull(
     """
     from pathlib import Path
 
-    from .graph import TheoryGraph, is_neo4j_uri
+    from .graph import TheoryGraph
     from .theoryfile import format_for
+    from .uris import check_neo4j_uri
 
-    if not is_neo4j_uri(uri):
-        raise click.UsageError(f"{uri!r} is not a Neo4j URI (bolt://... or neo4j://...)")
+    check_neo4j_uri(uri)  # bad usage, before anything is read or connected
     format_for(Path(output))  # refuse an unknown suffix before connecting
-    with TheoryGraph.open(uri, review=review, neo4j=neo4j_from(username, password, database)) as g:
+    with TheoryGraph.open(uri, review=review, neo4j=neo4j) as g:
         path = g.save(output)
         name = g.review().id
     click.echo(f"wrote review {name!r} to {path}", err=True)
@@ -303,9 +298,7 @@ def map_command(
     depth: int,
     title: str | None,
     layout: str,
-    username: str | None,
-    password: str | None,
-    database: str | None,
+    neo4j: Neo4jOptions,
 ) -> None:
     """Write an interactive HTML theory map that opens offline, in one file.
 
@@ -325,9 +318,7 @@ def map_command(
         raise click.UsageError(f"{output!r}: a map is an HTML file; name it *.html")
     if not Path(output).parent.is_dir() and str(Path(output).parent):
         raise click.UsageError(f"{output!r}: folder {Path(output).parent} does not exist")
-    with TheoryGraph.open(
-        source, review=review, neo4j=neo4j_from(username, password, database)
-    ) as graph:
+    with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
         result = graph.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
     path = result.save(output)
     click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows)", err=True)
@@ -372,9 +363,7 @@ def export(
     theory: str | None,
     focus: str | None,
     depth: int,
-    username: str | None,
-    password: str | None,
-    database: str | None,
+    neo4j: Neo4jOptions,
 ) -> None:
     """Export the theory map for Gephi, Cytoscape, papers and slides.
 
@@ -406,15 +395,11 @@ def export(
             raise click.UsageError("--theory and --focus do not apply to --to spreadsheet")
         from .importers.sheet import write_sheet
 
-        with TheoryGraph.open(
-            source, review=review, neo4j=neo4j_from(username, password, database)
-        ) as graph:
+        with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
             path = write_sheet(graph.document(), output)
         click.echo(f"wrote {path}", err=True)
         return
-    with TheoryGraph.open(
-        source, review=review, neo4j=neo4j_from(username, password, database)
-    ) as graph:
+    with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
         text = graph.export(fmt, theory=theory, focus=focus, depth=depth)
     if output:
         write_text(Path(output), text)

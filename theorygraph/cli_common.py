@@ -19,7 +19,6 @@ __all__ = [
     "F",
     "format_option",
     "handles_errors",
-    "neo4j_from",
     "neo4j_options",
     "progress_bar",
     "review_option",
@@ -138,29 +137,60 @@ def review_option(func: F) -> F:
 
 
 def neo4j_options(func: F) -> F:
-    """--username, --password and --database, stacked on every command that may use Neo4j."""
-    func = click.option(
-        "--database",
-        metavar="NAME",
-        help="Neo4j database [env NEO4J_DATABASE; default: the server's default].",
-    )(func)
-    func = click.option(
-        "--password",
-        metavar="PASSWORD",
-        help="Neo4j password [env NEO4J_PASSWORD].",
-    )(func)
-    func = click.option(
-        "--username",
-        metavar="USER",
-        help="Neo4j user [env NEO4J_USERNAME; default neo4j].",
-    )(func)
-    return func
+    """--username, --password, --database and --timeout, on every command that may use
+    Neo4j; the command receives them together as ``neo4j`` (a ``Neo4jOptions``)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .graph import Neo4jOptions
+
+        kwargs["neo4j"] = Neo4jOptions(
+            username=kwargs.pop("username"),
+            password=kwargs.pop("password"),
+            database=kwargs.pop("database"),
+            timeout=kwargs.pop("timeout"),
+        )
+        return func(*args, **kwargs)
+
+    options = [
+        click.option(
+            "--timeout",
+            metavar="SECONDS",
+            type=click.FloatRange(min=0, min_open=True, max=86_400),
+            help="Seconds to wait for an answer from Neo4j before giving up "
+            "[env NEO4J_TIMEOUT; default 30].",
+        ),
+        click.option(
+            "--database",
+            metavar="NAME",
+            help="Neo4j database [env NEO4J_DATABASE; default: the server's default].",
+        ),
+        click.option(
+            "--password",
+            metavar="PASSWORD",
+            help="Neo4j password [env NEO4J_PASSWORD].",
+        ),
+        click.option(
+            "--username",
+            metavar="USER",
+            help="Neo4j user [env NEO4J_USERNAME; default neo4j].",
+        ),
+    ]
+    decorated: Any = wrapper
+    for option in options:
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
-def neo4j_from(username: str | None, password: str | None, database: str | None) -> Any:
-    from .graph import Neo4jOptions
+def quiet_driver_logs() -> None:
+    """Keep the Neo4j driver's own log lines ("defunct connection", "Transaction failed and
+    will be retried", routing notices) off the terminal: every failure reaches the user as
+    theorygraph's own one line. The library leaves logging to the application."""
+    import logging
 
-    return Neo4jOptions(username=username, password=password, database=database)
+    logger = logging.getLogger("neo4j")
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
 
 
 def progress_bar(stage: str | None = None, *, minimum: int = 10) -> Any:

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_common import handles_errors, neo4j_from, neo4j_options, review_option
+from .cli_common import handles_errors, neo4j_options, review_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,7 +38,7 @@ def run(kwargs: dict[str, Any], ask: Callable[[Any], Any]) -> None:
     from .graph import TheoryGraph
 
     fmt = kwargs.pop("fmt")
-    options = neo4j_from(kwargs.pop("username"), kwargs.pop("password"), kwargs.pop("database"))
+    options = kwargs.pop("neo4j")
     with TheoryGraph.open(kwargs.pop("source"), review=kwargs.pop("review"), neo4j=options) as g:
         answer = ask(g)
     emit(answer, fmt)

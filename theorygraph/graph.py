@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import SourceError
 from .model import ReviewInfo, TheoryDocument
 from .results import Stats
+from .uris import NEO4J_SCHEMES, check_neo4j_uri, is_neo4j_uri, looks_like_url
 from .validate import read_theory
 
 if TYPE_CHECKING:
@@ -35,12 +36,6 @@ if TYPE_CHECKING:
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jOptions", "TheoryGraph", "is_neo4j_uri"]
 
-NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
-
-
-def is_neo4j_uri(source: str) -> bool:
-    return source.lower().startswith(NEO4J_SCHEMES)
-
 
 @dataclass(frozen=True)
 class Neo4jOptions:
@@ -49,6 +44,8 @@ class Neo4jOptions:
     username: str | None = None
     password: str | None = None
     database: str | None = None
+    #: seconds to wait for an answer from the server (None: NEO4J_TIMEOUT, else 30)
+    timeout: float | None = None
 
 
 class TheoryGraph:
@@ -79,7 +76,8 @@ class TheoryGraph:
     ) -> TheoryGraph:
         """Open a theory file or folder, a graph file saved by :meth:`save`, or a Neo4j URI."""
         text = str(source)
-        if is_neo4j_uri(text):
+        if looks_like_url(text):  # a URI, never a file path: it must name a Neo4j server
+            check_neo4j_uri(text)
             from .backends.neo4j import Neo4jBackend, safe_uri
 
             backend = Neo4jBackend.connect(_settings(text, neo4j), review)
@@ -268,7 +266,9 @@ def _settings(uri: str, options: Neo4jOptions | None) -> Neo4jSettings:
     from .backends.neo4j import Neo4jSettings
 
     options = options or Neo4jOptions()
-    return Neo4jSettings(uri, options.username, options.password, options.database)
+    return Neo4jSettings(
+        uri, options.username, options.password, options.database, timeout=options.timeout
+    )
 
 
 def _graph_payload(path: Path) -> dict[str, Any] | None:

@@ -33,7 +33,9 @@ from ..errors import (
 from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import EDGE_TYPES, LABEL_OF_SECTION
+from ..uris import check_neo4j_uri
 from .memory import document_to_graph, graph_to_document
+from .watch import Watch
 
 __all__ = [
     "Neo4jBackend",
@@ -81,6 +83,8 @@ class Neo4jSettings:
     username: str | None = None
     password: str | None = None
     database: str | None = None
+    #: seconds to wait for any answer from the server (None: NEO4J_TIMEOUT, else 30)
+    timeout: float | None = None
 
     def resolved(self) -> Neo4jSettings:
         parts = urlsplit(self.uri)
@@ -89,7 +93,42 @@ class Neo4jSettings:
             username=self.username or parts.username or os.environ.get("NEO4J_USERNAME") or "neo4j",
             password=self.password or parts.password or os.environ.get("NEO4J_PASSWORD"),
             database=self.database or os.environ.get("NEO4J_DATABASE") or None,
+            timeout=_timeout(self.timeout),
         )
+
+
+#: seconds to wait for an answer from Neo4j when neither timeout= nor NEO4J_TIMEOUT says
+DEFAULT_TIMEOUT = 30.0
+#: the longest wait theorygraph accepts (a day)
+MAX_TIMEOUT = 86_400.0
+
+
+def _timeout(given: float | None) -> float:
+    """The timeout to use: ``given``, else NEO4J_TIMEOUT, else 30 s; a bad one is bad usage.
+
+    >>> _timeout(2)
+    2.0
+    >>> _timeout(0)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    theorygraph.errors.UsageError: timeout must be a number of seconds above 0 ..., not 0
+    """
+    if given is not None:
+        value: object = given
+        name = "timeout"
+    else:
+        value = os.environ.get("NEO4J_TIMEOUT") or DEFAULT_TIMEOUT
+        name = "NEO4J_TIMEOUT"
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not 0 < seconds <= MAX_TIMEOUT:  # also refuses nan
+        shown = repr(value) if isinstance(value, str) else value
+        raise UsageError(
+            f"{name} must be a number of seconds above 0 and at most {MAX_TIMEOUT:.0f}, not {shown}"
+        )
+    return seconds
 
 
 @dataclass(frozen=True)
@@ -107,8 +146,10 @@ class Neo4jStore:
     def __init__(self, settings: Neo4jSettings) -> None:
         import neo4j
 
+        check_neo4j_uri(settings.uri)
         self.settings = settings.resolved()
         self.uri = safe_uri(self.settings.uri)
+        self.timeout = self.settings.timeout or DEFAULT_TIMEOUT
         parts = urlsplit(self.settings.uri)
         clean = self.settings.uri if parts.username is None else safe_uri(self.settings.uri)
         auth = (self.settings.username or "neo4j", self.settings.password or "")
@@ -116,27 +157,31 @@ class Neo4jStore:
             self.driver = neo4j.GraphDatabase.driver(
                 clean,
                 auth=auth,
-                connection_timeout=5.0,
-                connection_acquisition_timeout=10.0,
-                max_transaction_retry_time=5.0,
+                # the driver may try to connect twice: the two together within the timeout
+                connection_timeout=self.timeout / 2,
+                connection_acquisition_timeout=self.timeout,
+                # theorygraph retries itself (see _execute), within its own timeout
+                max_transaction_retry_time=0.0,
                 notifications_min_severity="OFF",
             )
         except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
             raise UsageError(f"{self.uri}: not a usable Neo4j URI ({exc})") from exc
+        self.watch = Watch(self.driver, self.timeout)
         try:
+            self.watch.waiting()
             try:
                 self.driver.verify_connectivity()
             except neo4j.exceptions.AuthError as exc:
                 raise self._translate(exc) from exc
             except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError) as exc:
-                raise ConnectionFailed(
-                    f"{self.uri}: cannot reach Neo4j ({_first_line(exc)}); is the server "
-                    "running? Check the host and port, or start a local server with "
-                    "'scripts/neo4j-dev start'"
-                ) from exc
+                self.watch.done()
+                raise self._unreachable(exc) from exc
+            finally:
+                self.watch.done()
+            self._check_database()
             self.version, self.edition = self._check_version()
         except BaseException:
-            self.driver.close()
+            self.close()
             raise
 
     # -- the chokepoint --------------------------------------------------------------------
@@ -144,11 +189,12 @@ class Neo4jStore:
         """Run a named read statement and return its records as dicts."""
         query = statement(name)
         text = query.render(**_subs(params))
-        return self._execute("read", name, lambda tx: _records(tx.run(text, params)))
+        answered = self.watch.answered
+        return self._execute("read", name, lambda tx: _records(tx.run(text, params), answered))
 
     def write(self, work: Callable[[Transaction], Any], name: str = "write") -> Any:
         """Run ``work`` in one write transaction (retried as a whole on transient errors)."""
-        return self._execute("write", name, lambda tx: work(Transaction(tx)))
+        return self._execute("write", name, lambda tx: work(Transaction(tx, self.watch.answered)))
 
     def run_schema(self) -> None:
         """Create constraints and indexes (each its own auto-commit statement)."""
@@ -160,23 +206,89 @@ class Neo4jStore:
             self._execute("write", "schema", create)
 
     def _execute(self, mode: str, name: str, work: Callable[[Any], Any]) -> Any:
+        """Run ``work`` in one transaction; retry it while the server says a retry may
+        succeed (a deadlock, a leader switch), within the timeout; a server that stops
+        answering ends the wait after one timeout (see :mod:`.watch`)."""
         import neo4j
 
         started = time.perf_counter()
-        try:
-            with self.driver.session(database=self.settings.database) as session:
-                run = session.execute_read if mode == "read" else session.execute_write
-                result = run(work)
-        except TheoryGraphError:
-            raise
-        except neo4j.exceptions.Neo4jError as exc:
-            raise self._translate(exc) from exc
-        except neo4j.exceptions.DriverError as exc:
-            raise self._translate(exc) from exc
+        give_up = time.monotonic() + max(self.timeout, 5.0)
+        delay = 0.1
+        while True:
+            phase = ["running"]
+            self.watch.waiting()
+            try:
+                result = self._attempt(mode, work, phase)
+                break
+            except TheoryGraphError:
+                raise
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+                if self.watch.fired:
+                    raise self._stalled(mode, phase[0]) from exc
+                if _retryable(exc, mode, phase[0]) and time.monotonic() + delay < give_up:
+                    log.debug("retrying %s after %s", name, _first_line(exc))
+                    time.sleep(delay)
+                    delay = min(delay * 2, 1.0)
+                    continue
+                raise self._translate(exc) from exc
+            finally:
+                self.watch.done()
         elapsed = time.perf_counter() - started
         if elapsed > SLOW_QUERY_SECONDS:
             log.debug("slow Cypher %s: %.2f s", name, elapsed)
         return result
+
+    def _attempt(self, mode: str, work: Callable[[Any], Any], phase: list[str]) -> Any:
+        import neo4j
+
+        access = neo4j.READ_ACCESS if mode == "read" else neo4j.WRITE_ACCESS
+        with (
+            self.driver.session(
+                database=self.settings.database, default_access_mode=access
+            ) as session,
+            session.begin_transaction() as tx,
+        ):
+            result = work(tx)
+            phase[0] = "committing"
+            tx.commit()
+        return result
+
+    def _stalled(self, mode: str, phase: str) -> ConnectionFailed:
+        waited = f"{self.timeout:g} s"
+        if mode == "write" and phase == "committing":
+            return ConnectionFailed(
+                f"{self.uri}: Neo4j stopped answering for {waited} while committing (--timeout, "
+                "NEO4J_TIMEOUT); the write may have been saved: check with 'theorygraph stats' "
+                "on the review before trying again"
+            )
+        return ConnectionFailed(
+            f"{self.uri}: Neo4j stopped answering for {waited} (--timeout, NEO4J_TIMEOUT); "
+            "nothing was changed; check the server, or give a longer --timeout for a slow query"
+        )
+
+    def _unreachable(self, exc: Exception) -> TheoryGraphError:
+        """Why connecting failed, found by looking at the port: closed, silent, TLS or not."""
+        from .probe import diagnose
+
+        if isinstance(exc, neo4j_auth_error()):
+            return self._translate(exc)
+        silent = self.watch.fired
+        return diagnose(self.settings.uri, self.uri, self.timeout, _first_line(exc), silent=silent)
+
+    def _check_database(self) -> None:
+        """Refuse the system database (it holds users and settings, not reviews)."""
+        if (self.settings.database or "").lower() != "system":
+            return
+        names = [r["name"] for r in self._read_system("database_names")]
+        raise UsageError(
+            f"{self.uri}: --database system holds Neo4j's users and settings, not reviews; "
+            f"use one of the databases here: {', '.join(names) or 'none found'}"
+        )
+
+    def _read_system(self, name: str) -> list[dict[str, Any]]:
+        text = statement(name).render()
+        with self.driver.session(database="system") as session:
+            return [r.data() for r in session.run(text)]
 
     def _translate(self, exc: Exception) -> TheoryGraphError:
         import neo4j
@@ -221,6 +333,8 @@ class Neo4jStore:
         return bool(self.read("review_get", review=review))
 
     def close(self) -> None:
+        if hasattr(self, "watch"):
+            self.watch.close()
         self.driver.close()
 
     def __enter__(self) -> Neo4jStore:
@@ -310,20 +424,46 @@ class Neo4jStore:
 class Transaction:
     """A write transaction that only runs named statements."""
 
-    def __init__(self, tx: Any) -> None:
+    def __init__(self, tx: Any, answered: Callable[[], None]) -> None:
         self._tx = tx
+        self._answered = answered
 
     def run(self, name: str, **params: Any) -> list[dict[str, Any]]:
         text = statement(name).render(**_subs(params))
-        return _records(self._tx.run(text, params))
+        return _records(self._tx.run(text, params), self._answered)
 
 
-def _records(result: Any) -> list[dict[str, Any]]:
-    """A result's records as dicts. Every statement in cypher/ returns plain values (ids,
-    lists, property maps, never a node or a path), so the keys are zipped with the values
-    directly: ``Record.data()`` inspects every value and costs as much again."""
+def _records(result: Any, answered: Callable[[], None]) -> list[dict[str, Any]]:
+    """A result's records as dicts, telling the watch as answers arrive. Every statement
+    in cypher/ returns plain values (ids, lists, property maps, never a node or a path), so
+    the keys are zipped with the values directly: ``Record.data()`` costs as much again."""
     keys = result.keys()
-    return [dict(zip(keys, record, strict=True)) for record in result]
+    answered()
+    rows = []
+    for record in result:
+        rows.append(dict(zip(keys, record, strict=True)))
+        if not len(rows) % 1000:
+            answered()
+    answered()
+    return rows
+
+
+def _retryable(exc: Exception, mode: str, phase: str) -> bool:
+    """Whether a failed transaction may succeed when run again from the start."""
+    import neo4j
+
+    # a deadlock or a lock wait the server gave up: the server says to retry; and a read
+    # changes nothing, so a new connection may try another cluster member
+    lost = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired)
+    return isinstance(exc, neo4j.exceptions.TransientError) or (
+        mode == "read" and isinstance(exc, lost)
+    )
+
+
+def neo4j_auth_error() -> type[Exception]:
+    import neo4j
+
+    return neo4j.exceptions.AuthError
 
 
 def _delete_items(tx: Transaction, review: str, ids: list[str]) -> None:
