@@ -212,3 +212,45 @@ def test_twenty_concurrent_reads_all_answer_correctly(store, sample, neo4j_uri):
     with ThreadPoolExecutor(20) as pool:
         answers = list(pool.map(ask, range(20)))
     assert answers == [True] * 20
+
+
+def _two_versions(sample) -> tuple[TheoryDocument, TheoryDocument]:
+    """The sample, and a version of it in which every label and quote differs."""
+    first = read_theory(sample)
+    data = first.to_data()
+    for section in ("contexts", "mechanisms", "outcomes", "cmocs"):
+        for item in data.get(section, []):
+            item["label"] = item["label"] + " (v2)"
+    for extract in data["extracts"]:
+        extract["quote"] = extract["quote"] + " [v2]"
+    return first, TheoryDocument.model_validate(data)
+
+
+def test_a_pull_never_mixes_two_pushes(store, sample, neo4j_uri):
+    """Each answer is one consistent read: pulls taken while other clients replace the review
+    again and again are each exactly one version, never part of one and part of another."""
+    first, second = _two_versions(sample)
+    store.push(first)
+    stop = threading.Event()
+    pushed = [0]
+
+    def keep_pushing() -> None:
+        with Neo4jStore(Neo4jSettings(neo4j_uri)) as other:
+            while not stop.is_set():
+                other.push(second if pushed[0] % 2 == 0 else first, replace=True)
+                pushed[0] += 1
+                time.sleep(0.05)
+
+    pusher = threading.Thread(target=keep_pushing)
+    pusher.start()
+    try:
+        seen = []
+        with TheoryGraph.open(neo4j_uri, review=first.review.id) as graph:
+            while len(seen) < 15 or pushed[0] < 6:
+                got = graph.document()
+                assert got in (first, second), "a pull mixed two pushes"
+                seen.append(got == first)
+    finally:
+        stop.set()
+        pusher.join()
+    assert pushed[0] >= 6  # the pulls ran while pushes landed

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 
 import pytest
@@ -23,19 +24,26 @@ pytestmark = [pytest.mark.neo4j, pytest.mark.slow]
 SCRIPT = str(ROOT / "scripts" / "neo4j-dev")
 
 
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def snapshot(store: Neo4jStore) -> list[str]:
     return sorted(json.dumps(r, sort_keys=True, default=str) for r in store.read("dump_all"))
 
 
 def test_server_killed_mid_push_recovers_the_old_state(neo4j_env, tmp_path, mini):
     home = tmp_path / "server"
+    port = free_port()  # not a fixed one: another run on this machine may hold it
     env = {
         **os.environ,
-        "NEO4J_DEV_PORT": "7795",
+        "NEO4J_DEV_PORT": str(port),
         "NEO4J_DEV_HOME": str(home),
         "NEO4J_DEV_PASSWORD": "kill-test-pw",
     }
-    settings = Neo4jSettings("bolt://127.0.0.1:7795", username="neo4j", password="kill-test-pw")
+    settings = Neo4jSettings(f"bolt://127.0.0.1:{port}", username="neo4j", password="kill-test-pw")
 
     def start() -> None:
         result = subprocess.run(

@@ -7,11 +7,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import SourceError
 from .model import ReviewInfo, TheoryDocument
@@ -35,6 +36,19 @@ if TYPE_CHECKING:
     from .render.map import TheoryMap
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jOptions", "TheoryGraph", "is_neo4j_uri"]
+
+
+T = TypeVar("T")
+
+
+def _consistent(method: Callable[..., T]) -> Callable[..., T]:
+    """Make a facade call one consistent read of the review (see Backend.consistent)."""
+
+    @functools.wraps(method)
+    def wrapper(self: TheoryGraph, *args: Any, **kwargs: Any) -> T:
+        return self.backend.consistent(lambda: method(self, *args, **kwargs))
+
+    return wrapper
 
 
 @dataclass(frozen=True)
@@ -100,13 +114,16 @@ class TheoryGraph:
             raise SourceError(f"{self.source}: holds review {actual!r}, not {wanted!r}")
 
     # -- what every store answers ------------------------------------------------------
+    @_consistent
     def review(self) -> ReviewInfo:
         return self.backend.review()
 
+    @_consistent
     def document(self) -> TheoryDocument:
         """The whole review as a document (what ``pull`` and ``save`` write)."""
         return self.backend.document()
 
+    @_consistent
     def stats(self) -> Stats:
         """Counts per node type and the evidence behind each mechanism."""
         rows = sorted(
@@ -116,6 +133,7 @@ class TheoryGraph:
         return Stats(review=self.review().id, counts=self.backend.counts(), mechanisms=rows)
 
     # -- the query catalogue (see theorygraph.queries) ---------------------------------------
+    @_consistent
     def chains(
         self,
         *,
@@ -131,42 +149,49 @@ class TheoryGraph:
             self.backend, start=start, end=end, through=through, max_depth=max_depth
         )
 
+    @_consistent
     def evidence(self, target: str, *, cmoc: str | None = None) -> EvidenceAnswer:
         """Every extract on a node, a link ('FROM->TO') or a CMOC, grouped by stance."""
         from . import queries
 
         return queries.evidence(self.backend, target, cmoc=cmoc)
 
+    @_consistent
     def gaps(self, *, kinds: list[str] | None = None, min_studies: int = 2) -> GapsAnswer:
         """What has no evidence, only refuting evidence, or too few studies."""
         from . import queries
 
         return queries.gaps(self.backend, kinds=kinds, min_studies=min_studies)
 
+    @_consistent
     def contested(self) -> ContestedAnswer:
         """Links and CMOCs with both supporting and refuting evidence."""
         from . import queries
 
         return queries.contested(self.backend)
 
+    @_consistent
     def unintended(self, *, max_depth: int = 4) -> UnintendedAnswer:
         """Unintended outcomes and the chains that produce them."""
         from . import queries
 
         return queries.unintended(self.backend, max_depth=max_depth)
 
+    @_consistent
     def study(self, study_id: str) -> StudyAnswer:
         """What one study supports, refutes or refines."""
         from . import queries
 
         return queries.study(self.backend, study_id)
 
+    @_consistent
     def coverage(self, *, by: str = "design") -> CoverageAnswer:
         """How the evidence for each mechanism spreads over a study field."""
         from . import queries
 
         return queries.coverage(self.backend, by=by)
 
+    @_consistent
     def paths(
         self, source: str, target: str, *, max_depth: int = 6, undirected: bool = False
     ) -> SubgraphAnswer:
@@ -177,6 +202,7 @@ class TheoryGraph:
             self.backend, source, target, max_depth=max_depth, undirected=undirected
         )
 
+    @_consistent
     def neighbourhood(self, node: str, *, depth: int = 1) -> SubgraphAnswer:
         """The sub-theory around a node, as a subgraph."""
         from . import queries
@@ -184,6 +210,7 @@ class TheoryGraph:
         return queries.neighbourhood(self.backend, node, depth=depth)
 
     # -- maps ------------------------------------------------------------------------------
+    @_consistent
     def map(
         self,
         *,
@@ -203,6 +230,7 @@ class TheoryGraph:
         model = build_map(self.backend, theory=theory, focus=focus, depth=depth, title=title)
         return render_map(model, layout=layout)
 
+    @_consistent
     def export(
         self,
         fmt: str,

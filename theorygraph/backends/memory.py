@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -19,6 +20,8 @@ from ..errors import SourceError
 from ..model import NODE_SECTIONS, ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
+
+T = TypeVar("T")
 
 __all__ = ["GRAPH_FORMAT_KEY", "MemoryBackend", "document_to_graph", "graph_to_document"]
 
@@ -250,6 +253,10 @@ class MemoryBackend:
             if k in ("HAS_CONTEXT", "HAS_MECHANISM", "HAS_OUTCOME")
         }
         return sorted(found, key=lambda c: self.graph.nodes[c]["seq"])
+
+    def consistent(self, answer: Callable[[], T]) -> T:
+        """``answer()``: nothing else changes an embedded graph while it answers."""
+        return answer()
 
     def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}

@@ -12,12 +12,14 @@ The graph in Neo4j has the shape of the embedded graph: every node has the label
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import networkx as nx
@@ -54,6 +56,7 @@ MIN_MAJOR = 5
 SLOW_QUERY_SECONDS = 1.0
 
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 class ReviewExists(BackendError):
@@ -167,6 +170,7 @@ class Neo4jStore:
         except (ValueError, neo4j.exceptions.ConfigurationError) as exc:
             raise UsageError(f"{self.uri}: not a usable Neo4j URI ({exc})") from exc
         self.watch = Watch(self.driver, self.timeout)
+        self._snapshot: Any = None  # the open read transaction of snapshot(), if any
         try:
             self.watch.waiting()
             try:
@@ -186,11 +190,60 @@ class Neo4jStore:
 
     # -- the chokepoint --------------------------------------------------------------------
     def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        """Run a named read statement and return its records as dicts."""
+        """Run a named read statement and return its records as dicts (inside the open
+        :meth:`snapshot`, if there is one; else in a transaction of its own)."""
+        import neo4j
+
         query = statement(name)
         text = query.render(**_subs(params))
         answered = self.watch.answered
-        return self._execute("read", name, lambda tx: _records(tx.run(text, params), answered))
+        tx = self._snapshot
+        if tx is None:
+            return self._execute("read", name, lambda tx: _records(tx.run(text, params), answered))
+        self.watch.waiting()
+        try:
+            return _records(tx.run(text, params), answered)
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+            if self.watch.fired:
+                raise self._stalled("read", "running") from exc
+            raise self._translate(exc) from exc
+        finally:
+            self.watch.done()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run every :meth:`read` inside in one read transaction (nested: the outer one).
+
+        Neo4j reads are read-committed: a push that commits between two statements of one
+        transaction is seen by the second. :meth:`Neo4jBackend.consistent` checks the
+        review's revision around the whole answer and reads it again if a push landed.
+        """
+        import neo4j
+
+        if self._snapshot is not None:
+            yield
+            return
+        self.watch.waiting()
+        try:
+            session = self.driver.session(
+                database=self.settings.database, default_access_mode=neo4j.READ_ACCESS
+            )
+            tx = session.begin_transaction()
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as exc:
+            if self.watch.fired:
+                raise self._stalled("read", "running") from exc
+            raise self._translate(exc) from exc
+        finally:
+            self.watch.done()
+        self._snapshot = tx
+        try:
+            yield
+        finally:
+            self._snapshot = None
+            with contextlib.suppress(Exception):  # a read transaction: nothing to keep
+                tx.close()
+            with contextlib.suppress(Exception):
+                session.close()
 
     def write(self, work: Callable[[Transaction], Any], name: str = "write") -> Any:
         """Run ``work`` in one write transaction (retried as a whole on transient errors)."""
@@ -448,6 +501,11 @@ def _records(result: Any, answered: Callable[[], None]) -> list[dict[str, Any]]:
     return rows
 
 
+def _review_props_read(props: dict[str, Any]) -> dict[str, Any]:
+    """A review node's properties as the review's own (its revision count is the store's)."""
+    return {k: v for k, v in props.items() if k != "_revision"}
+
+
 def _retryable(exc: Exception, mode: str, phase: str) -> bool:
     """Whether a failed transaction may succeed when run again from the start."""
     import neo4j
@@ -536,6 +594,35 @@ class Neo4jBackend:
         self.store = store
         self.review_id = review
 
+    def consistent(self, answer: Callable[[], T]) -> T:
+        """``answer()``, with every read in one transaction and no push landing meanwhile:
+        the review's revision is read before and after, and the answer is read again when
+        a push changed the review in between (for up to the timeout)."""
+        if self.store._snapshot is not None:
+            return answer()  # already inside one
+        give_up = time.monotonic() + self.store.timeout
+        tries = 0
+        while True:
+            tries += 1
+            with self.store.snapshot():
+                before = self._revision()
+                result = answer()
+                after = self._revision()
+            if before == after:
+                return result
+            if time.monotonic() > give_up:
+                raise BackendError(
+                    f"{self.store.uri}: review {self.review_id!r} changed {tries} times while "
+                    "it was read (pushes kept landing); try again when they are done"
+                )
+            time.sleep(min(0.05 * tries, 0.5))
+
+    def _revision(self) -> int | None:
+        rows = self.store.read("review_revision", review=self.review_id)
+        if not rows:
+            raise SourceError(f"{self.store.uri}: review {self.review_id!r} is no longer there")
+        return int(rows[0]["revision"])
+
     @classmethod
     def connect(cls, settings: Neo4jSettings, review: str | None) -> Neo4jBackend:
         store = Neo4jStore(settings)
@@ -571,7 +658,7 @@ class Neo4jBackend:
 
     def _graph(self) -> nx.MultiDiGraph:
         rows = self.store.read("review_get", review=self.review_id)
-        props = dict(rows[0]["props"]) if rows else {}
+        props = _review_props_read(rows[0]["props"]) if rows else {}
         graph = nx.MultiDiGraph(review=props)
         for label in LABEL_OF_SECTION.values():
             for row in self.store.read("pull_nodes", label=label, review=self.review_id):
@@ -584,7 +671,7 @@ class Neo4jBackend:
 
     def review(self) -> ReviewInfo:
         rows = self.store.read("review_get", review=self.review_id)
-        return ReviewInfo.model_validate(rows[0]["props"])
+        return ReviewInfo.model_validate(_review_props_read(rows[0]["props"]))
 
     def document(self) -> TheoryDocument:
         return graph_to_document(self._graph())

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
+
+T = TypeVar("T")
 
 __all__ = ["Backend"]
 
@@ -56,6 +59,14 @@ class Backend(Protocol):
 
     def cmocs_containing(self, node: str) -> list[str]:
         """CMOCs that hold ``node`` as a context, mechanism or outcome, in file order."""
+        ...
+
+    def consistent(self, answer: Callable[[], T]) -> T:
+        """``answer()``, as of one state of the review: no write lands halfway through it.
+
+        The facade wraps every answer in this, so that an answer (a pull, a query, a map)
+        never mixes data from before and after a concurrent push.
+        """
         ...
 
     def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
