@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .evidence import STANCES, citation, stance_counts, supporting_studies
 from .results import EvidenceRow, NodeInfo
+from .words import plural
 
 __all__ = [
     "Answer",
@@ -30,7 +32,6 @@ __all__ = [
     "UnintendedAnswer",
 ]
 
-STANCES = ("supports", "refutes", "refines")
 Table = tuple[list[str], list[list[Any]], set[int]]
 
 
@@ -56,16 +57,6 @@ class Answer:
     def text(self) -> str | None:
         """Plain text for the table format, where columns would read badly; else None."""
         return None
-
-
-def _stance_counts(rows: list[EvidenceRow]) -> dict[str, int]:
-    return {s: sum(1 for r in rows if r.stance == s) for s in STANCES}
-
-
-def _plural(n: int, word: str) -> str:
-    if n == 1:
-        return f"1 {word}"
-    return f"{n} {word[:-1] + 'ies' if word.endswith('y') else word + 's'}"
 
 
 @dataclass
@@ -101,7 +92,7 @@ class LinkEvidence:
     @property
     def supporting_study_ids(self) -> list[str]:
         """Studies with an extract that supports or refines the link (refuting is not)."""
-        return sorted({r.study for r in self.rows if r.stance in ("supports", "refines")})
+        return supporting_studies(self.rows)
 
     @property
     def extracts(self) -> int:
@@ -113,9 +104,9 @@ class LinkEvidence:
     def summary(self) -> str:
         if not self.rows:
             return "no evidence"
-        counts = _stance_counts(self.rows)
+        counts = stance_counts(self.rows)
         parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        return f"{_plural(self.studies, 'study')}, {_plural(self.extracts, 'extract')} ({parts})"
+        return f"{plural(self.studies, 'study')}, {plural(self.extracts, 'extract')} ({parts})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -223,7 +214,7 @@ class Chain:
         else:
             missing = sum(1 for link in self.links if not link.supporting_study_ids)
             lines.append(
-                f"  {_plural(missing, 'link')} without supporting evidence: "
+                f"  {plural(missing, 'link')} without supporting evidence: "
                 "the chain is not evidenced."
             )
         return "\n".join(lines)
@@ -265,7 +256,7 @@ class ChainsAnswer(Answer):
     @property
     def headline(self) -> str:  # type: ignore[override]
         carried = sum(1 for c in self.chains if c.carried_by_one_study)
-        text = f"{_plural(len(self.chains), 'chain')}; {carried} carried whole by a single study"
+        text = f"{plural(len(self.chains), 'chain')}; {carried} carried whole by a single study"
         if self.truncated:
             text += (
                 f" (showing the first {len(self.chains)} of at least {self.total:,}: the search "
@@ -313,7 +304,7 @@ class ChainsAnswer(Answer):
         rows = []
         for n, chain in enumerate(self.chains, 1):
             for link in chain.links:
-                counts = _stance_counts(link.rows)
+                counts = stance_counts(link.rows)
                 rows.append(
                     [
                         n,
@@ -354,17 +345,15 @@ class EvidenceAnswer(Answer):
 
     @property
     def headline(self) -> str:  # type: ignore[override]
-        counts = _stance_counts(self.rows)
+        counts = stance_counts(self.rows)
         studies = len({r.study for r in self.rows})
         parts = ", ".join(f"{n} {s}" for s, n in counts.items())
         return (
-            f"{_plural(len(self.rows), 'extract')} from {_plural(studies, 'study')} "
+            f"{plural(len(self.rows), 'extract')} from {plural(studies, 'study')} "
             f"on {self.target_id} ({parts})"
         )
 
     def citation(self, study: str) -> str:
-        from .render.mapdata import citation
-
         return citation(self.studies_by_id.get(study, {"title": study}))
 
     def item(self, row: EvidenceRow) -> dict[str, Any]:
@@ -487,7 +476,7 @@ class GapsAnswer(Answer):
     def empty_message(self) -> str:
         return (
             f"no gaps found: every {', '.join(self.kinds)} has supporting evidence from at "
-            f"least {_plural(self.min_studies, 'study')}"
+            f"least {plural(self.min_studies, 'study')}"
         )
 
     @property
@@ -543,8 +532,8 @@ class ContestedAnswer(Answer):
     @property
     def headline(self) -> str:  # type: ignore[override]
         return (
-            f"{_plural(len(self.links), 'contested link')}, "
-            f"{_plural(len(self.cmocs), 'contested CMOC')}"
+            f"{plural(len(self.links), 'contested link')}, "
+            f"{plural(len(self.cmocs), 'contested CMOC')}"
         )
 
     def _cmoc_dict(self, node: NodeInfo, rows: list[EvidenceRow]) -> dict[str, Any]:
@@ -625,11 +614,11 @@ class UnintendedAnswer(Answer):
 
     @property
     def headline(self) -> str:  # type: ignore[override]
-        text = f"{_plural(len(self.outcomes), 'unintended outcome')}"
+        text = f"{plural(len(self.outcomes), 'unintended outcome')}"
         if self.truncated:
             shown = sum(len(chains.chains) for _, chains in self.outcomes)
             text += (
-                f" (showing {_plural(shown, 'chain')}: some are left out at the limit; "
+                f" (showing {plural(shown, 'chain')}: some are left out at the limit; "
                 "ask for one outcome with: query chains --to OUTCOME)"
             )
         return text
@@ -709,12 +698,12 @@ class StudyAnswer(Answer):
 
     @property
     def headline(self) -> str:  # type: ignore[override]
-        counts = _stance_counts(self.rows)
+        counts = stance_counts(self.rows)
         parts = ", ".join(f"{n} {s}" for s, n in counts.items())
         return (
-            f"study {self.study['id']}: {_plural(len(self.rows), 'extract')} ({parts}) on "
-            f"{_plural(len({r.cmoc for r in self.rows}), 'CMOC')} and "
-            f"{_plural(len(self.mechanisms), 'mechanism')}"
+            f"study {self.study['id']}: {plural(len(self.rows), 'extract')} ({parts}) on "
+            f"{plural(len({r.cmoc for r in self.rows}), 'CMOC')} and "
+            f"{plural(len(self.mechanisms), 'mechanism')}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -735,7 +724,7 @@ class StudyAnswer(Answer):
         headers = ["cmoc", "link", "label", "supports", "refutes", "refines", "extracts"]
         rows = []
         for link in self.links:
-            counts = _stance_counts(link.rows)
+            counts = stance_counts(link.rows)
             rows.append(
                 [
                     link.cmoc,
@@ -838,15 +827,15 @@ class SubgraphAnswer(Answer):
 
     @property
     def headline(self) -> str:  # type: ignore[override]
-        extra = f", {_plural(len(self.paths), 'path')}" if self.query == "paths" else ""
+        extra = f", {plural(len(self.paths), 'path')}" if self.query == "paths" else ""
         if self.truncated:
             extra += (
                 " (the shortest; the search stopped at its limit: narrow with a smaller "
                 "--max-depth)"
             )
         return (
-            f"{self.description}: {_plural(len(self.nodes), 'node')}, "
-            f"{_plural(len(self.edges), 'link')}{extra}"
+            f"{self.description}: {plural(len(self.nodes), 'node')}, "
+            f"{plural(len(self.edges), 'link')}{extra}"
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -863,7 +852,7 @@ class SubgraphAnswer(Answer):
         if self.query != "paths":
             return None
         return "\n".join(
-            f"{i}. {' -> '.join(p)} ({_plural(len(p) - 1, 'link')})"
+            f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')})"
             for i, p in enumerate(self.paths, 1)
         )
 

@@ -39,6 +39,7 @@ from .answers import (
 )
 from .backends.protocol import Backend
 from .errors import UnknownIdError, UsageError
+from .evidence import has_support, is_contested, stance_counts, supporting_studies
 from .results import CmocParts, EvidenceRow, NodeInfo
 from .traversal import walks
 
@@ -124,10 +125,6 @@ def _link(
         labels[target].label if target in labels else target,
         [r for r in rows if r.cmoc == cmoc and r.bears_on_link(source, target)],
     )
-
-
-def _has_evidence(rows: list[EvidenceRow]) -> bool:
-    return any(r.stance in ("supports", "refines") for r in rows)
 
 
 # -- 1. chains -------------------------------------------------------------------------------
@@ -433,11 +430,9 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
     totals: dict[str, tuple[int, int]] = {}
 
     def judge(item_id: str, label: str, type_: str, rows: list[EvidenceRow]) -> bool:
-        counts = {
-            s: sum(1 for r in rows if r.stance == s) for s in ("supports", "refutes", "refines")
-        }
+        counts = stance_counts(rows)
         studies = len({r.study for r in rows})
-        supporting = len({r.study for r in rows if r.stance in ("supports", "refines")})
+        supporting = len(supporting_studies(rows))
         if not rows:
             gap = "no evidence"
         elif not supporting:
@@ -459,7 +454,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
                 counts["refines"],
             )
         )
-        return _has_evidence(rows)
+        return has_support(rows)
 
     for kind in chosen:
         type_ = GAP_KINDS[kind]
@@ -468,20 +463,20 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
             for node in backend.nodes(type_):
                 rows = _node_rows(node.id, parts, by_cmoc)
                 judge(node.id, node.label, type_, rows)
-                evidenced += _has_evidence(rows)
+                evidenced += has_support(rows)
                 total += 1
         elif type_ == "CMOC":
             for p in sorted(parts.values(), key=lambda p: p.seq):
                 rows = by_cmoc.get(p.id, [])
                 judge(p.id, p.label, "CMOC", rows)
-                evidenced += _has_evidence(rows)
+                evidenced += has_support(rows)
                 total += 1
         else:
             for p in sorted(parts.values(), key=lambda p: p.seq):
                 for source, target in p.links():
                     link = _link(p.id, source, target, labels, by_cmoc.get(p.id, []))
                     judge(link.id, link.label, "Link", link.rows)
-                    evidenced += _has_evidence(link.rows)
+                    evidenced += has_support(link.rows)
                     total += 1
         totals[type_] = (evidenced, total)
     severity = {"no evidence": 0, "only refuting evidence": 1}
@@ -495,8 +490,7 @@ def contested(backend: Backend) -> ContestedAnswer:
     parts, labels, by_cmoc = _everything(backend)
 
     def split(rows: list[EvidenceRow]) -> bool:
-        stances = {r.stance for r in rows}
-        return "supports" in stances and "refutes" in stances
+        return is_contested(rows)
 
     links = []
     cmocs = []

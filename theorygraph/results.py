@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from . import evidence
+
 __all__ = ["MechanismEvidence", "Stats"]
 
 
@@ -122,8 +124,9 @@ class EvidenceRow:
     rigour: str | None = None
 
     def bears_on_link(self, source: str, target: str) -> bool:
-        """Whole-CMOC evidence bears on every link of the CMOC; link evidence on its own."""
-        return self.link_from is None or (self.link_from, self.link_to) == (source, target)
+        """Whether this extract bears on the link ``source -> target`` of its CMOC."""
+        return evidence.bears_on_link(self.link_from, self.link_to, source, target)
 
     def bears_on_node(self, node: str) -> bool:
-        return self.link_from is None or node in (self.link_from, self.link_to)
+        """Whether this extract bears on ``node``, a member of its CMOC."""
+        return evidence.bears_on_node(self.link_from, self.link_to, node)

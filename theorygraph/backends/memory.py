@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from ..errors import SourceError
+from ..evidence import bears_on_node
 from ..model import NODE_SECTIONS, ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
@@ -179,9 +180,9 @@ class MemoryBackend:
             for _, cmoc, key, data in graph.out_edges(extract, keys=True, data=True):
                 if key != "EVIDENCES":
                     continue
-                link = {data.get("link_from"), data.get("link_to")}
+                ends = data.get("link_from"), data.get("link_to")
                 for _, mech, k in graph.out_edges(cmoc, keys=True):
-                    if k == "HAS_MECHANISM" and (data.get("link_from") is None or mech in link):
+                    if k == "HAS_MECHANISM" and bears_on_node(*ends, mech):
                         stances[mech][graph.nodes[extract]["stance"]] += 1
                         studies[mech].add(study)
         rows = []

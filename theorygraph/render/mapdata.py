@@ -12,26 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..backends.protocol import Backend
+from ..evidence import citation, has_support, link_stance, stance_counts
 from ..results import CmocParts, EvidenceRow
 
-__all__ = ["MapEdge", "MapModel", "MapNode", "build_map", "edge_stance", "layered_layout"]
+__all__ = ["MapEdge", "MapModel", "MapNode", "build_map", "citation", "layered_layout"]
 
-STANCE_ORDER = ("supports", "refutes", "refines")
 _DOI = re.compile(r"^10\.\d{4,9}/[^\s]+$")
-
-
-def edge_stance(rows: list[EvidenceRow]) -> str:
-    """One word for the evidence on a link: supporting, refuting, contested, refining, none."""
-    stances = {r.stance for r in rows}
-    if not stances:
-        return "none"
-    if "supports" in stances and "refutes" in stances:
-        return "contested"
-    if "supports" in stances:
-        return "supporting"
-    if "refutes" in stances:
-        return "refuting"
-    return "refining"
 
 
 def safe_doi(doi: object) -> str | None:
@@ -88,24 +74,6 @@ class MapModel:
     studies: dict[str, dict[str, Any]]
     theories: list[dict[str, Any]]
     description: str = ""
-
-
-def citation(record: dict[str, Any]) -> str:
-    """A short citation: 'Smith A et al. (2019) Title. Venue', or 'Title (2019)'.
-
-    >>> citation({"title": "Illustrative study 07", "year": 2018})
-    'Illustrative study 07 (2018)'
-    """
-    authors = record.get("authors") or []
-    year = record.get("year")
-    title = record.get("title", "")
-    venue = record.get("venue")
-    if not authors:
-        text = f"{title} ({year})" if year else title
-    else:
-        who = authors[0] + (" et al." if len(authors) > 1 else "")
-        text = " ".join(p for p in (who, f"({year})" if year else "", title) if p)
-    return text + (f". {venue}" if venue else "")
 
 
 def build_map(
@@ -211,7 +179,7 @@ def _nodes(
                 label=info.label,
                 extracts=[r.extract for r in rows],
                 studies=len({r.study for r in rows}),
-                evidenced=any(r.stance in ("supports", "refines") for r in rows),
+                evidenced=has_support(rows),
                 intended=info.props.get("intended", True) is not False,
                 theories=sorted({t for p in holding for t in p.theories}),
                 cmocs=[p.id for p in holding],
@@ -246,9 +214,9 @@ def _edges(
     rows_by_id = {r.extract: r for rows in by_cmoc.values() for r in rows}
     for edge in merged.values():
         rows = [rows_by_id[x] for x in edge.extracts]
-        edge.counts = {s: sum(1 for r in rows if r.stance == s) for s in STANCE_ORDER}
+        edge.counts = stance_counts(rows)
         edge.studies = len({r.study for r in rows})
-        edge.stance = edge_stance(rows) if edge.type == "Link" else "leads-to"
+        edge.stance = link_stance(rows) if edge.type == "Link" else "leads-to"
     return list(merged.values())
 
 

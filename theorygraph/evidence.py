@@ -1,0 +1,126 @@
+"""The evidence rules, in one place: what an extract says, what it bears on, and what counts.
+
+Every query, answer, map and export asks this module; none decides these things itself.
+
+- **Stances** (:data:`STANCES`): an extract *supports*, *refutes* or *refines* the CMOC or
+  the link it targets.
+- **Supporting** (:data:`SUPPORTING`): supporting and refining evidence both count for a
+  configuration (refining evidence confirms it while sharpening it); refuting does not.
+  A thing "has evidence" when some extract on it is supporting.
+- **Contested**: both supporting and refuting extracts bear on it.
+- **What an extract bears on**: an extract on a whole CMOC bears on the CMOC, on every link
+  of it and on every node in it; an extract on one link bears on that link and on its two
+  ends (and on the CMOC).
+- **Citations**: how a study is named in answers and maps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from .model import Stance
+
+__all__ = [
+    "STANCES",
+    "SUPPORTING",
+    "bears_on_link",
+    "bears_on_node",
+    "citation",
+    "has_support",
+    "is_contested",
+    "is_supporting",
+    "link_stance",
+    "stance_counts",
+    "supporting_studies",
+]
+
+#: every stance, in the order answers list them
+STANCES: tuple[str, ...] = tuple(s.value for s in Stance)
+#: the stances that count as evidence for a CMOC, link or node
+SUPPORTING = frozenset({Stance.supports.value, Stance.refines.value})
+
+
+class Row(Protocol):
+    """What the rules need of an extract (an ``EvidenceRow``)."""
+
+    @property
+    def stance(self) -> str: ...
+
+    @property
+    def study(self) -> str: ...
+
+
+def bears_on_link(link_from: str | None, link_to: str | None, source: str, target: str) -> bool:
+    """Whether an extract targeting ``link_from -> link_to`` (None: the whole CMOC) bears on
+    the link ``source -> target`` of its CMOC."""
+    return link_from is None or (link_from, link_to) == (source, target)
+
+
+def bears_on_node(link_from: str | None, link_to: str | None, node: str) -> bool:
+    """Whether an extract targeting ``link_from -> link_to`` (None: the whole CMOC) bears on
+    ``node``, a member of its CMOC."""
+    return link_from is None or node in (link_from, link_to)
+
+
+def is_supporting(stance: str) -> bool:
+    return stance in SUPPORTING
+
+
+def has_support(rows: Iterable[Row]) -> bool:
+    """Some extract supports or refines it: it has evidence."""
+    return any(r.stance in SUPPORTING for r in rows)
+
+
+def stance_counts(rows: Iterable[Row]) -> dict[str, int]:
+    """How many extracts take each stance (every stance present, 0 when none)."""
+    counts = dict.fromkeys(STANCES, 0)
+    for row in rows:
+        counts[row.stance] += 1
+    return counts
+
+
+def supporting_studies(rows: Iterable[Row]) -> list[str]:
+    """The studies with an extract that supports or refines it, sorted."""
+    return sorted({r.study for r in rows if r.stance in SUPPORTING})
+
+
+def is_contested(rows: Iterable[Row]) -> bool:
+    """Both supporting and refuting extracts bear on it."""
+    stances = {r.stance for r in rows}
+    return Stance.supports.value in stances and Stance.refutes.value in stances
+
+
+def link_stance(rows: Iterable[Row]) -> str:
+    """One word for the evidence on a link: supporting, refuting, contested, refining, none."""
+    rows = list(rows)
+    if not rows:
+        return "none"
+    if is_contested(rows):
+        return "contested"
+    stances = {r.stance for r in rows}
+    if Stance.supports.value in stances:
+        return "supporting"
+    if Stance.refutes.value in stances:
+        return "refuting"
+    return "refining"
+
+
+def citation(record: dict[str, Any]) -> str:
+    """A short citation: 'Smith A et al. (2019) Title. Venue', or 'Title (2019)'.
+
+    >>> citation({"title": "Illustrative study 07", "year": 2018})
+    'Illustrative study 07 (2018)'
+    >>> citation({"title": "T", "authors": ["Smith A", "Jones B"], "year": 2019, "venue": "J"})
+    'Smith A et al. (2019) T. J'
+    """
+    authors = record.get("authors") or []
+    year = record.get("year")
+    title = record.get("title", "")
+    venue = record.get("venue")
+    if not authors:
+        text = f"{title} ({year})" if year else title
+    else:
+        who = authors[0] + (" et al." if len(authors) > 1 else "")
+        text = " ".join(p for p in (who, f"({year})" if year else "", title) if p)
+    return text + (f". {venue}" if venue else "")
