@@ -330,10 +330,10 @@ def test_not_a_spreadsheet(tmp_path):
 
 
 def test_an_xlsx_zip_bomb_is_refused(tmp_path, monkeypatch):
-    from theorygraph.importers import table
+    from theorygraph.importers import cells
 
     sheet = write_sheet_file(tmp_path / "x.xlsx", [HEADER, ["s1", "Q", None, "C", "M", "O", "+"]])
-    monkeypatch.setattr(table, "MAX_XLSX_BYTES", 1000)
+    monkeypatch.setattr(cells, "MAX_XLSX_BYTES", 1000)
     result = run("spreadsheet", sheet, "-o", tmp_path / "t")
     assert result.exit_code == 1
     assert "more than theorygraph reads (0 MiB); split the sheet" in result.stderr

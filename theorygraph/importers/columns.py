@@ -184,3 +184,28 @@ def unknown_headers(headers: Sequence[object], found: dict[str, int]) -> list[st
     return [
         str(h) for i, h in enumerate(headers) if i not in used and h is not None and str(h).strip()
     ]
+
+
+#: the columns of the extraction sheet theorygraph writes (``export --to spreadsheet``), in
+#: order; an import of such a sheet reads them back
+HEADERS = [
+    "extract_id",
+    "study",
+    "quote",
+    "location",
+    "cmoc",
+    "context",
+    "mechanism",
+    "outcome",
+    "link",
+    "stance",
+    "relevance",
+    "rigour",
+    "rationale",
+    "kind",
+    "title",
+    "year",
+    "design",
+    "country",
+    "sector",
+]

@@ -26,33 +26,13 @@ from typing import Any
 from ..errors import TheoryGraphError, UsageError
 from ..files import write_bytes
 from ..model import TheoryDocument
+from .cells import CSV_ESCAPED, formula_like
+from .columns import HEADERS
 from .ids import label_key
-from .table import CSV_ESCAPED, formula_like
 from .xlsx import escape_xstring
 
 __all__ = ["HEADERS", "escape_csv", "sheet_rows", "write_sheet"]
 
-HEADERS = [
-    "extract_id",
-    "study",
-    "quote",
-    "location",
-    "cmoc",
-    "context",
-    "mechanism",
-    "outcome",
-    "link",
-    "stance",
-    "relevance",
-    "rigour",
-    "rationale",
-    "kind",
-    "title",
-    "year",
-    "design",
-    "country",
-    "sector",
-]
 SHEET_SUFFIXES = (".xlsx", ".csv")
 
 

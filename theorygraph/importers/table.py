@@ -15,80 +15,14 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, SourceError, UsageError
-from .columns import column_letter
+from ..errors import SourceError, UsageError
+from .cells import CSV_ESCAPED, Progress, Table, formula_like, trim, unescape_csv
+from .columns import HEADERS
 from .result import ImportProblem
 
-__all__ = [
-    "CSV_ESCAPED",
-    "MAX_XLSX_BYTES",
-    "Table",
-    "formula_like",
-    "read_table",
-    "unescape_csv",
-]
-
-#: an uncompressed .xlsx larger than this is refused (a zip bomb, or not an extraction sheet)
-MAX_XLSX_BYTES = 512 * 1024 * 1024
-#: characters that make a spreadsheet program read a CSV cell as a formula
-CSV_ESCAPED = ("=", "+", "-", "@", "\t", "\r")
-
-Progress = Callable[[int, int], None]
-
-
-@dataclass
-class Table:
-    """A header row and the data rows under it, each with its row number."""
-
-    file: str
-    sheet: str | None
-    headers: list[str | None]
-    header_row: int
-    rows: list[tuple[int, list[str | None]]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-
-    def where(self, row: int, column: int | None = None) -> str:
-        """``Sheet1 row 7, column D (stance)``: the words a problem uses for a cell."""
-        text = f"{self.sheet} row {row}" if self.sheet else f"row {row}"
-        if column is not None:
-            header = self.headers[column] if column < len(self.headers) else None
-            text += f", column {column_letter(column)}"
-            if header:
-                text += f" ({header})"
-        return text
-
-    def problem(
-        self,
-        message: str,
-        row: int | None = None,
-        column: int | None = None,
-        *,
-        allowed: str | None = None,
-        severity: str = "error",
-        code: str = "invalid",
-    ) -> ImportProblem:
-        where = self.where(row, column) if row is not None else (self.sheet or "")
-        return ImportProblem(
-            message,
-            file=self.file,
-            line=row,
-            path=f"{self.sheet + '!' if self.sheet else ''}{column_letter(column)}{row}"
-            if row is not None and column is not None
-            else None,
-            allowed=allowed,
-            severity=severity,  # type: ignore[arg-type]
-            code=code,
-            where=where,
-            row=row,
-            sheet=self.sheet,
-            cell=self.where(row, column).split(", column ", 1)[1]
-            if row is not None and column is not None
-            else None,
-        )
+__all__ = ["CSV_ESCAPED", "Table", "formula_like", "read_table", "unescape_csv"]
 
 
 def read_table(
@@ -113,34 +47,6 @@ def read_table(
             "(Excel Workbook) or as CSV UTF-8 first"
         )
     raise UsageError(f"{shown}: cannot tell the format from the name; use .xlsx or .csv")
-
-
-def trim(values: list[str | None]) -> list[str | None]:
-    """The header cells up to the last filled one, without surrounding spaces."""
-    end = len(values)
-    while end and values[end - 1] is None:
-        end -= 1
-    return [v.strip() if v is not None else None for v in values[:end]]
-
-
-def formula_like(value: str) -> bool:
-    """Whether ``value`` starts like a formula once any leading ``'`` are set aside.
-
-    The CSV export puts one ``'`` before such text (``=x`` -> ``'=x``, ``'=x`` -> ``''=x``)
-    and the importer takes exactly one off again, so the two are exact inverses and any
-    other text, such as ``'Tis`` or ``''quoted''``, is never touched.
-
-    >>> [formula_like(v) for v in ("=1+1", "'-ve'", "''@home", "'Tis", "'")]
-    [True, True, True, False, False]
-    """
-    return value.lstrip("'")[:1] in CSV_ESCAPED
-
-
-def unescape_csv(value: str) -> str:
-    """Undo the ``'`` that :mod:`theorygraph.importers.sheet` puts before formula-like text."""
-    if value[:1] == "'" and formula_like(value):
-        return value[1:]
-    return value
 
 
 def _read_csv(path: Path, shown: str, progress: Progress | None) -> Table:
@@ -209,8 +115,6 @@ def _read_csv(path: Path, shown: str, progress: Progress | None) -> Table:
 
 
 def _export_headers() -> list[str | None]:
-    from .sheet import HEADERS
-
     return list(HEADERS)
 
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import SourceError, TheoryGraphError, UsageError
-from . import table as tables
-from .table import Table, trim
+from . import cells
+from .cells import Table, trim
 
 __all__ = ["MAX_COLUMNS", "MAX_ROWS", "escape_xstring", "read_xlsx", "unescape_xstring"]
 
@@ -57,7 +57,7 @@ def read_xlsx(path: Path, shown: str, sheet: str | None, progress: Progress | No
             size = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError) as exc:
         raise SourceError(f"{shown}: not a readable .xlsx file ({exc})") from exc
-    limit = tables.MAX_XLSX_BYTES
+    limit = cells.MAX_XLSX_BYTES
     if size > limit:
         raise SourceError(
             f"{shown}: unpacks to {size // 2**20} MiB, more than theorygraph reads "
