@@ -13,7 +13,9 @@ import click
 
 __all__ = ["main"]
 
+from .choices import EXPORTS, LAYOUTS, OUTPUT_FORMATS
 from .cli_common import (
+    emit,
     format_option,
     handles_errors,
     neo4j_options,
@@ -96,7 +98,7 @@ def validate(source: str, fmt: str, strict: bool) -> None:
 @main.command()
 @source_argument
 @review_option
-@format_option("table", "json")
+@format_option(*OUTPUT_FORMATS)
 @neo4j_options
 @handles_errors
 def stats(
@@ -115,29 +117,9 @@ def stats(
       theorygraph stats bolt://127.0.0.1:7687 --review ics-leadership
     """
     from .graph import TheoryGraph
-    from .output import table, to_json
 
     with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
-        result = graph.stats()
-    if fmt == "json":
-        click.echo(to_json(result.as_dict()))
-        return
-    click.echo(f"review: {result.review}")
-    click.echo(table(["node type", "count"], list(result.counts.items()), numeric={1}))
-    click.echo("")
-    rows = [
-        [m.id, m.label, m.extracts, m.studies, m.supports, m.refutes, m.refines]
-        for m in result.mechanisms
-    ]
-    click.echo(
-        table(
-            ["mechanism", "label", "extracts", "studies", "supports", "refutes", "refines"],
-            rows,
-            numeric={2, 3, 4, 5, 6},
-        )
-    )
-    click.echo("")
-    click.echo(result.headline)
+        emit(graph.stats(), fmt)
 
 
 @main.command()
@@ -282,7 +264,7 @@ def pull(
 @click.option("--title", help="The map's title (default: the review's title).")
 @click.option(
     "--layout",
-    type=click.Choice(["layered", "force"]),
+    type=click.Choice(LAYOUTS),
     default="layered",
     show_default=True,
     help="layered: contexts, mechanisms, outcomes left to right; force: force-directed.",
@@ -324,16 +306,6 @@ def map_command(
     click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows)", err=True)
 
 
-EXPORT_SUFFIXES = {
-    "graphml": (".graphml", ".xml"),
-    "gexf": (".gexf", ".xml"),
-    "cytoscape": (".json", ".cyjs"),
-    "mermaid": (".mmd", ".mermaid", ".md"),
-    "dot": (".dot", ".gv"),
-    "spreadsheet": (".xlsx", ".csv"),
-}
-
-
 @main.command()
 @source_argument
 @review_option
@@ -341,7 +313,7 @@ EXPORT_SUFFIXES = {
     "--to",
     "fmt",
     required=True,
-    type=click.Choice(list(EXPORT_SUFFIXES)),
+    type=click.Choice(list(EXPORTS)),
     help="The format to write.",
 )
 @click.option(
@@ -378,34 +350,19 @@ def export(
       theorygraph export samples/ics-leadership --to mermaid --theory rpt
       theorygraph export samples/ics-leadership --to spreadsheet -o extraction.xlsx
     """
-    from pathlib import Path
-
-    from .files import write_text
     from .graph import TheoryGraph
 
-    if output and not output.lower().endswith(EXPORT_SUFFIXES[fmt]):
-        allowed = ", ".join(EXPORT_SUFFIXES[fmt])
-        raise click.UsageError(f"{output!r}: a {fmt} file should end in {allowed}")
-    if fmt == "spreadsheet":
-        if not output:
-            raise click.UsageError(
-                "a spreadsheet is written to a file: add -o FILE.xlsx or -o FILE.csv"
-            )
-        if theory or focus:
-            raise click.UsageError("--theory and --focus do not apply to --to spreadsheet")
-        from .importers.sheet import write_sheet
-
-        with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
-            path = write_sheet(graph.document(), output)
-        click.echo(f"wrote {path}", err=True)
-        return
+    if fmt == "spreadsheet" and not output:
+        raise click.UsageError(
+            "a spreadsheet is written to a file: add -o FILE.xlsx or -o FILE.csv"
+        )
     with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
+        if output:
+            path = graph.write_export(fmt, output, theory=theory, focus=focus, depth=depth)
+            click.echo(f"wrote {path}", err=True)
+            return
         text = graph.export(fmt, theory=theory, focus=focus, depth=depth)
-    if output:
-        write_text(Path(output), text)
-        click.echo(f"wrote {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    click.echo(text, nl=False)
 
 
 @main.command()

@@ -108,10 +108,42 @@ def _reported(func: F) -> F:
             )
             sys.exit(exc.exit_code)
         except TheoryGraphError as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {as_flags(exc)}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper  # type: ignore[return-value]
+
+
+#: the CLI's option for each library parameter a message may name
+FLAGS = {
+    "start": "--from",
+    "end": "--to",
+    "through": "--through",
+    "max_depth": "--max-depth",
+    "min_studies": "--min-studies",
+    "depth": "--depth",
+    "cmoc": "--cmoc",
+    "review": "--review",
+    "theory": "--theory",
+    "focus": "--focus",
+}
+
+
+def as_flags(exc: Exception) -> str:
+    """The error's message, with the library's parameter names put as the CLI's options.
+
+    >>> from theorygraph.errors import UsageError
+    >>> as_flags(UsageError("max_depth must be from 1 to 20, not 30", params=("max_depth",)))
+    '--max-depth must be from 1 to 20, not 30'
+    """
+    import re
+
+    text = str(exc)
+    for param in getattr(exc, "params", ()):
+        flag = FLAGS.get(param)
+        if flag:
+            text = re.sub(rf"(?<![\w-]){re.escape(param)}(?![\w-])", flag, text)
+    return text
 
 
 def format_option(*choices: str) -> Callable[[F], F]:
@@ -180,6 +212,31 @@ def neo4j_options(func: F) -> F:
     for option in options:
         decorated = option(decorated)
     return decorated  # type: ignore[no-any-return]
+
+
+def emit(answer: Any, fmt: str) -> None:
+    """Print an answer in ``fmt`` (table, json, csv or markdown), as every query does."""
+    from .output import render_rows, to_json
+
+    if fmt == "json":
+        click.echo(to_json(answer.as_dict()))
+        return
+    headers, rows, numeric = answer.table()
+    if answer.empty:
+        if fmt == "csv":
+            click.echo(render_rows("csv", headers, []))
+            click.echo(answer.empty_message, err=True)
+        else:
+            click.echo(answer.empty_message)
+        return
+    text = answer.text() if fmt == "table" else None
+    click.echo(text if text is not None else render_rows(fmt, headers, rows, numeric))
+    if fmt in ("table", "markdown") and answer.headline:
+        click.echo("")
+        click.echo(answer.headline)
+    elif fmt == "csv" and getattr(answer, "note", None):
+        # CSV holds rows only: that the answer is partial goes to stderr
+        click.echo(f"note: {answer.note}", err=True)
 
 
 def quiet_driver_logs() -> None:

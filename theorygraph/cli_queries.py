@@ -11,7 +11,8 @@ from typing import Any, TypeVar
 
 import click
 
-from .cli_common import handles_errors, neo4j_options, review_option
+from .choices import COVERAGE_FIELDS, GAP_KINDS, OUTPUT_FORMATS
+from .cli_common import emit, handles_errors, neo4j_options, review_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,7 +25,7 @@ def query_options(func: F) -> F:
     func = click.option(
         "--format",
         "fmt",
-        type=click.Choice(["table", "json", "csv", "markdown"]),
+        type=click.Choice(OUTPUT_FORMATS),
         default="table",
         show_default=True,
         help="Output format.",
@@ -42,30 +43,6 @@ def run(kwargs: dict[str, Any], ask: Callable[[Any], Any]) -> None:
     with TheoryGraph.open(kwargs.pop("source"), review=kwargs.pop("review"), neo4j=options) as g:
         answer = ask(g)
     emit(answer, fmt)
-
-
-def emit(answer: Any, fmt: str) -> None:
-    from .output import render_rows, to_json
-
-    if fmt == "json":
-        click.echo(to_json(answer.as_dict()))
-        return
-    headers, rows, numeric = answer.table()
-    if answer.empty:
-        if fmt == "csv":
-            click.echo(render_rows("csv", headers, []))
-            click.echo(answer.empty_message, err=True)
-        else:
-            click.echo(answer.empty_message)
-        return
-    text = answer.text() if fmt == "table" else None
-    click.echo(text if text is not None else render_rows(fmt, headers, rows, numeric))
-    if fmt in ("table", "markdown") and answer.headline:
-        click.echo("")
-        click.echo(answer.headline)
-    elif fmt == "csv" and getattr(answer, "note", None):
-        # CSV holds rows only: that the answer is partial goes to stderr
-        click.echo(f"note: {answer.note}", err=True)
 
 
 @click.group()
@@ -125,7 +102,7 @@ def evidence(target: str, cmoc: str | None, **kwargs: Any) -> None:
     "--kind",
     "kinds",
     multiple=True,
-    type=click.Choice(["mechanism", "context", "outcome", "cmoc", "link"]),
+    type=click.Choice(list(GAP_KINDS)),
     help="What to check (repeat for several; default: all).",
 )
 @click.option(
@@ -192,9 +169,7 @@ def study(study_id: str, **kwargs: Any) -> None:
     "--by",
     default="design",
     show_default=True,
-    type=click.Choice(
-        ["design", "sector", "country", "year", "participants", "service_user_involvement"]
-    ),
+    type=click.Choice(COVERAGE_FIELDS),
     help="The study field to spread the evidence over.",
 )
 @handles_errors

@@ -80,9 +80,17 @@ class TheoryGraphError(Exception):
 
 
 class UsageError(TheoryGraphError):
-    """The call itself is wrong: a missing option, a path that does not exist, ..."""
+    """The call itself is wrong: a missing option, a path that does not exist, ...
+
+    The message names the library's parameters (``max_depth``); ``params`` lists them, so
+    that the CLI can say its option names instead (``--max-depth``).
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, params: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.params = params
 
 
 class SourceError(TheoryGraphError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .errors import SourceError
+from .errors import SourceError, UsageError
 from .model import ReviewInfo, TheoryDocument
 from .results import Stats
 from .uris import NEO4J_SCHEMES, check_neo4j_uri, is_neo4j_uri, looks_like_url
@@ -245,6 +245,35 @@ class TheoryGraph:
 
         model = build_map(self.backend, theory=theory, focus=focus, depth=depth)
         return export_text(model, fmt)
+
+    @_consistent
+    def write_export(
+        self,
+        fmt: str,
+        path: str | Path,
+        *,
+        theory: str | None = None,
+        focus: str | None = None,
+        depth: int = 1,
+    ) -> Path:
+        """Write an export to ``path``: any format of :data:`theorygraph.choices.EXPORTS`,
+        the extraction spreadsheet (.xlsx or .csv, the whole review) included."""
+        from .files import write_text
+        from .render.exports import check_export_path
+
+        target = check_export_path(fmt, Path(path))
+        if fmt == "spreadsheet":
+            if theory or focus:
+                raise UsageError(
+                    "theory and focus do not apply to the spreadsheet, which holds the whole "
+                    "review",
+                    params=("theory", "focus"),
+                )
+            from .importers.sheet import write_sheet
+
+            return write_sheet(self.document(), target)
+        write_text(target, self.export(fmt, theory=theory, focus=focus, depth=depth))
+        return target
 
     def save(self, path: str | Path) -> Path:
         """Save to one file: a graph file (``.graph.json``) or a theory file (.yaml/.json)."""

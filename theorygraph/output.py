@@ -8,9 +8,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from .choices import OUTPUT_FORMATS
+
 __all__ = ["FORMATS", "render_rows", "table", "to_json"]
 
-FORMATS = ("table", "json", "csv", "markdown")
+FORMATS = OUTPUT_FORMATS
 
 
 def to_json(data: Any) -> str:

@@ -38,6 +38,7 @@ from .answers import (
     UnintendedAnswer,
 )
 from .backends.protocol import Backend
+from .choices import COVERAGE_FIELDS, GAP_KINDS
 from .errors import UnknownIdError, UsageError
 from .evidence import has_support, is_contested, stance_counts, supporting_studies
 from .results import CmocParts, EvidenceRow, NodeInfo
@@ -58,21 +59,6 @@ __all__ = [
 ]
 
 THEORY_NODES = ("Context", "Mechanism", "Outcome")
-GAP_KINDS = {
-    "mechanism": "Mechanism",
-    "context": "Context",
-    "outcome": "Outcome",
-    "cmoc": "CMOC",
-    "link": "Link",
-}
-COVERAGE_FIELDS = (
-    "design",
-    "sector",
-    "country",
-    "year",
-    "participants",
-    "service_user_involvement",
-)
 #: chains an answer shows at most
 MAX_CHAINS = 500
 #: CMOC walks a chains query follows at most, and chains it counts at most: beyond these
@@ -147,9 +133,11 @@ def chains(
     """
     given = [(mode, v) for mode, v in (("from", start), ("to", end), ("through", through)) if v]
     if len(given) > 1:
-        raise UsageError("give one of --from, --to and --through, not several")
+        raise UsageError(
+            "give one of start, end and through, not several", params=("start", "end", "through")
+        )
     if not 1 <= max_depth <= 20:
-        raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
+        raise UsageError(f"max_depth must be from 1 to 20, not {max_depth}", params=("max_depth",))
     mode, anchor_id = given[0] if given else ("all", None)
     anchor = None
     if anchor_id is not None:
@@ -376,7 +364,9 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
         )
         if node.type == "CMOC":
             if cmoc is not None:
-                raise UsageError("--cmoc narrows the evidence on a node or a link, not a CMOC")
+                raise UsageError(
+                    "cmoc narrows the evidence on a node or a link, not a CMOC", params=("cmoc",)
+                )
             rows = backend.evidence([node.id])
         else:
             cmocs = backend.cmocs_containing(node.id)
@@ -424,7 +414,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
     if unknown:
         raise UsageError(f"unknown kind {unknown[0]!r}; allowed: {', '.join(GAP_KINDS)}")
     if min_studies < 1:
-        raise UsageError("--min-studies must be at least 1")
+        raise UsageError("min_studies must be at least 1", params=("min_studies",))
     parts, labels, by_cmoc = _everything(backend)
     found: list[GapRow] = []
     totals: dict[str, tuple[int, int]] = {}
@@ -513,7 +503,7 @@ def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
     """Unintended outcomes and the chains that lead to them."""
     found = [o for o in backend.nodes("Outcome") if o.props.get("intended") is False]
     if not 1 <= max_depth <= 20:
-        raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
+        raise UsageError(f"max_depth must be from 1 to 20, not {max_depth}", params=("max_depth",))
     outcomes = []
     room = MAX_CHAINS  # chains shown in all, over every outcome
     # the walks each outcome may take, so that all of them together take one query's
@@ -681,7 +671,7 @@ def paths(
     a = resolve(backend, source, THEORY_NODES, "context, mechanism or outcome")
     b = resolve(backend, target, THEORY_NODES, "context, mechanism or outcome")
     if not 1 <= max_depth <= 20:
-        raise UsageError(f"--max-depth must be from 1 to 20, not {max_depth}")
+        raise UsageError(f"max_depth must be from 1 to 20, not {max_depth}", params=("max_depth",))
     parts = backend.cmoc_parts(None)
     # one edge per linked pair, however many CMOCs state the link: paths are of nodes
     graph: nx.Graph = nx.Graph() if undirected else nx.DiGraph()
@@ -719,7 +709,7 @@ def neighbourhood(backend: Backend, node_id: str, *, depth: int = 1) -> Subgraph
 
     node = resolve(backend, node_id, (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC")
     if not 0 <= depth <= 20:
-        raise UsageError(f"--depth must be from 0 to 20, not {depth}")
+        raise UsageError(f"depth must be from 0 to 20, not {depth}", params=("depth",))
     parts = backend.cmoc_parts(None)
     graph = nx.Graph()
     for s, t, _, _ in _theory_links(parts):

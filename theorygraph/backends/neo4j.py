@@ -639,7 +639,8 @@ class Neo4jBackend:
                 else:
                     raise UsageError(
                         f"{store.uri}: the database holds several reviews "
-                        f"({', '.join(reviews)}); choose one with --review"
+                        f"({', '.join(reviews)}); choose one with review",
+                        params=("review",),
                     )
             elif review not in reviews:
                 from ..words import closest_ids

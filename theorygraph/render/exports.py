@@ -18,15 +18,18 @@ import io
 import json
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
+from ..choices import EXPORTS
 from ..errors import UsageError
 from .mapdata import MapModel
 
 __all__ = [
     "EXPORT_FORMATS",
+    "check_export_path",
     "REPLACEMENT",
     "dot_text",
     "export_text",
@@ -35,7 +38,8 @@ __all__ = [
     "xml_safe",
 ]
 
-EXPORT_FORMATS = ("graphml", "gexf", "cytoscape", "mermaid", "dot")
+#: the formats that draw the map (the spreadsheet export is the extraction sheet)
+EXPORT_FORMATS = tuple(f for f in EXPORTS if f != "spreadsheet")
 
 #: what an export writes for a character its format cannot hold
 REPLACEMENT = "\ufffd"
@@ -93,6 +97,16 @@ def _graph(model: MapModel, clean: Any) -> nx.MultiDiGraph:
             theories=clean(";".join(e.theories)),
         )
     return graph
+
+
+def check_export_path(fmt: str, path: Path) -> Path:
+    """``path`` if its name suits ``fmt``; else a usage error saying which names do."""
+    if fmt not in EXPORTS:
+        raise UsageError(f"unknown export format {fmt!r}; allowed: {', '.join(EXPORTS)}")
+    if not path.name.lower().endswith(EXPORTS[fmt]):
+        allowed = ", ".join(EXPORTS[fmt])
+        raise UsageError(f"{path}: a {fmt} file should end in {allowed}")
+    return path
 
 
 def export_text(model: MapModel, fmt: str) -> str:

@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from ..choices import LAYOUTS
 from ..errors import UsageError
 from .mapdata import MapEdge, MapModel, MapNode
 
@@ -249,8 +250,8 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
     """Render a map model to a self-contained HTML page."""
     from pyvis.network import Network
 
-    if layout not in ("layered", "force"):
-        raise UsageError(f"unknown layout {layout!r}; allowed: layered, force")
+    if layout not in LAYOUTS:
+        raise UsageError(f"unknown layout {layout!r}; allowed: {', '.join(LAYOUTS)}")
     small = len(model.nodes) <= PHYSICS_LIMIT
     physics = layout == "force" and small
     if layout == "force" and not small:
