@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from theorygraph.backends.memory import MemoryBackend, document_to_graph, graph_to_document
+from theorygraph.backends.convert import document_to_graph, graph_to_document
+from theorygraph.backends.memory import MemoryBackend
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import TheoryDocument
 from theorygraph.theoryfile import dump_document

@@ -151,7 +151,14 @@ def test_reviews_live_side_by_side(store, sample, mini):
     with pytest.raises(UsageError) as caught:
         TheoryGraph.open(uri)
     assert "holds several reviews" in str(caught.value)
-    assert "choose one with --review" in str(caught.value)
+    assert "choose one with review" in str(caught.value)  # the library's parameter
+    from click.testing import CliRunner
+
+    from theorygraph.cli import main
+
+    done = CliRunner().invoke(main, ["query", "gaps", uri])
+    assert done.exit_code == 2
+    assert done.stderr.strip().endswith("choose one with --review")  # the CLI's option
     with pytest.raises(SourceError) as caught:
         TheoryGraph.open(uri, review="ics-leadershp")
     assert str(caught.value).endswith(

@@ -303,11 +303,15 @@ class TheoryGraph:
         Pushing the same review twice changes nothing. A review already in the database
         with different content is only replaced with ``replace=True``.
         """
+        from .backends.memory import MemoryBackend
         from .backends.neo4j import Neo4jStore
 
-        document = self.document()
+        # an embedded graph is pushed as it is; any other source is converted once
+        backend = self.backend
+        if not isinstance(backend, MemoryBackend):
+            backend = MemoryBackend.from_document(self.document())
         with Neo4jStore(_settings(uri, neo4j)) as store:
-            return store.push(document, replace=replace, progress=progress)
+            return store.push_graph(backend.graph, replace=replace, progress=progress)
 
     def close(self) -> None:
         self.backend.close()

@@ -18,101 +18,18 @@ import networkx as nx
 
 from ..errors import SourceError
 from ..evidence import bears_on_node
-from ..model import NODE_SECTIONS, ReviewInfo, TheoryDocument
+from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
-from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
+from ..schema import LABEL_OF_SECTION
+from .convert import document_to_graph, graph_to_document
 
 T = TypeVar("T")
 
-__all__ = ["GRAPH_FORMAT_KEY", "MemoryBackend", "document_to_graph", "graph_to_document"]
+__all__ = ["GRAPH_FORMAT_KEY", "MemoryBackend"]
 
 #: top-level key of a saved graph file, with its format version as value
 GRAPH_FORMAT_KEY = "theorygraph-graph"
 GRAPH_FORMAT_VERSION = 1
-
-_LIST_REFS = ("contexts", "mechanisms", "outcomes", "theories", "leads_to")
-_CMOC_EDGE = {
-    "contexts": "HAS_CONTEXT",
-    "mechanisms": "HAS_MECHANISM",
-    "outcomes": "HAS_OUTCOME",
-    "leads_to": "LEADS_TO",
-}
-
-
-def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
-    """Build the graph of a (validated) document."""
-    graph = nx.MultiDiGraph(review=document.review.model_dump(mode="json", exclude_defaults=True))
-    for section in NODE_SECTIONS:
-        skip = set(REFERENCE_FIELDS.get(section, {}))
-        for seq, obj in enumerate(getattr(document, section)):
-            props = obj.model_dump(mode="json", exclude_defaults=True, exclude=skip | {"id"})
-            graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
-    for theory in document.theories:
-        if theory.refines:
-            graph.add_edge(theory.id, theory.refines, key="REFINES", type="REFINES")
-    for cmoc in document.cmocs:
-        for fld, rel in _CMOC_EDGE.items():
-            for position, target in enumerate(getattr(cmoc, fld)):
-                graph.add_edge(cmoc.id, target, key=rel, type=rel, position=position)
-        for position, theory_id in enumerate(cmoc.theories):
-            graph.add_edge(theory_id, cmoc.id, key="INCLUDES", type="INCLUDES", position=position)
-    for extract in document.extracts:
-        graph.add_edge(extract.id, extract.study, key="FROM_STUDY", type="FROM_STUDY")
-        link = extract.link
-        graph.add_edge(
-            extract.id,
-            extract.cmoc,
-            key="EVIDENCES",
-            type="EVIDENCES",
-            link_from=link.source if link else None,
-            link_to=link.target if link else None,
-        )
-    return graph
-
-
-def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
-    """Read a graph back into a document, in the original order."""
-    by_section: dict[str, list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
-    for node, attrs in graph.nodes(data=True):
-        section = SECTION_OF_LABEL[attrs["type"]]
-        props = {k: v for k, v in attrs.items() if k not in ("type", "seq")}
-        by_section[section].append((attrs["seq"], node, props))
-
-    def targets(node: str, rel: str) -> list[str]:
-        edges = [
-            (d.get("position", 0), v)
-            for _, v, k, d in graph.out_edges(node, keys=True, data=True)
-            if k == rel
-        ]
-        return [v for _, v in sorted(edges)]
-
-    included: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for u, v, k, d in graph.edges(keys=True, data=True):
-        if k == "INCLUDES":
-            included[v].append((d.get("position", 0), u))
-
-    data: dict[str, Any] = {"review": graph.graph["review"]}
-    for section in NODE_SECTIONS:
-        items = []
-        for _, node, props in sorted(by_section.get(section, []), key=lambda t: t[0]):
-            item = {"id": node, **props}
-            if section == "theories":
-                refines = targets(node, "REFINES")
-                if refines:
-                    item["refines"] = refines[0]
-            elif section == "cmocs":
-                for fld, rel in _CMOC_EDGE.items():
-                    item[fld] = targets(node, rel)
-                item["theories"] = [t for _, t in sorted(included.get(node, []))]
-            elif section == "extracts":
-                item["study"] = targets(node, "FROM_STUDY")[0]
-                edge = graph.get_edge_data(node, targets(node, "EVIDENCES")[0], key="EVIDENCES")
-                item["cmoc"] = targets(node, "EVIDENCES")[0]
-                if edge.get("link_from") is not None:
-                    item["link"] = {"from": edge["link_from"], "to": edge["link_to"]}
-            items.append(item)
-        data[section] = items
-    return TheoryDocument.model_validate(data)
 
 
 class MemoryBackend:

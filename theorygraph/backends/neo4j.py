@@ -36,7 +36,7 @@ from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import EDGE_TYPES, LABEL_OF_SECTION
 from ..uris import check_neo4j_uri
-from .memory import document_to_graph, graph_to_document
+from .convert import document_to_graph, graph_to_document
 from .watch import Watch
 
 __all__ = [
@@ -401,9 +401,15 @@ class Neo4jStore:
         self, document: TheoryDocument, *, replace: bool = False, progress: Progress | None = None
     ) -> PushResult:
         """Load a validated review: constraints first, then one atomic write transaction."""
+        return self.push_graph(document_to_graph(document), replace=replace, progress=progress)
+
+    def push_graph(
+        self, graph: nx.MultiDiGraph, *, replace: bool = False, progress: Progress | None = None
+    ) -> PushResult:
+        """Load a validated review held as a graph (see :mod:`.convert`): what an embedded
+        graph pushes as it is, with no conversion."""
         started = time.perf_counter()
-        review = document.review.id
-        graph = document_to_graph(document)
+        review = graph.graph["review"]["id"]
         node_batches = list(_node_batches(graph))
         edge_batches = list(_edge_batches(graph))
         nodes = graph.number_of_nodes()
@@ -411,7 +417,7 @@ class Neo4jStore:
         self.run_schema()
         exists = self.has_review(review)
         if exists and not replace:
-            if Neo4jBackend(self, review).document() == document:
+            if Neo4jBackend(self, review).document() == graph_to_document(graph):
                 return PushResult(review, "unchanged", nodes, rels, time.perf_counter() - started)
             raise ReviewExists(
                 f"{self.uri}: review {review!r} already exists with different content; "
