@@ -126,10 +126,11 @@ class TheoryGraph:
     @_consistent
     def stats(self) -> Stats:
         """Counts per node type and the evidence behind each mechanism."""
-        rows = sorted(
-            self.backend.mechanism_evidence(),
-            key=lambda m: (-m.studies, -m.extracts, m.id),
-        )
+        from . import queries
+
+        fast = self.backend.mechanism_evidence()
+        found = fast if fast is not None else queries.mechanism_evidence(self.backend)
+        rows = sorted(found, key=lambda m: (-m.studies, -m.extracts, m.id))
         return Stats(review=self.review().id, counts=self.backend.counts(), mechanisms=rows)
 
     # -- the query catalogue (see theorygraph.queries) ---------------------------------------

@@ -41,7 +41,7 @@ from .backends.protocol import Backend
 from .choices import COVERAGE_FIELDS, GAP_KINDS
 from .errors import UnknownIdError, UsageError
 from .evidence import has_support, is_contested, stance_counts, supporting_studies
-from .results import CmocParts, EvidenceRow, NodeInfo
+from .results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from .traversal import walks
 
 __all__ = [
@@ -388,23 +388,49 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
 
 
 def _everything(
-    backend: Backend,
+    backend: Backend, *, labelled: bool = True
 ) -> tuple[dict[str, CmocParts], dict[str, NodeInfo], dict[str, list[EvidenceRow]]]:
     parts = backend.cmoc_parts(None)
-    labels = _labels(backend, parts)
+    labels = _labels(backend, parts) if labelled else {}
     return parts, labels, _by_cmoc(backend.evidence(None))
 
 
+def _holding(parts: dict[str, CmocParts]) -> dict[str, list[str]]:
+    """Each node, and the CMOCs that hold it, in CMOC order."""
+    held: dict[str, list[str]] = defaultdict(list)
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        for member in dict.fromkeys(p.members()):
+            held[member].append(p.id)
+    return held
+
+
 def _node_rows(
-    node: str, parts: dict[str, CmocParts], by_cmoc: dict[str, list[EvidenceRow]]
+    node: str, held: dict[str, list[str]], by_cmoc: dict[str, list[EvidenceRow]]
 ) -> list[EvidenceRow]:
-    return [
-        r
-        for p in parts.values()
-        if node in p.members()
-        for r in by_cmoc.get(p.id, [])
-        if r.bears_on_node(node)
-    ]
+    """The extracts that bear on ``node``, through the CMOCs that hold it."""
+    return [r for c in held.get(node, ()) for r in by_cmoc.get(c, ()) if r.bears_on_node(node)]
+
+
+def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
+    """The evidence per mechanism, from the primitives: the reference for ``stats``."""
+    parts, _, by_cmoc = _everything(backend, labelled=False)
+    held = _holding(parts)
+    out = []
+    for node in backend.nodes("Mechanism"):
+        rows = _node_rows(node.id, held, by_cmoc)
+        counts = stance_counts(rows)
+        out.append(
+            MechanismEvidence(
+                id=node.id,
+                label=node.label,
+                extracts=len(rows),
+                studies=len({r.study for r in rows}),
+                supports=counts["supports"],
+                refutes=counts["refutes"],
+                refines=counts["refines"],
+            )
+        )
+    return out
 
 
 def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int = 2) -> GapsAnswer:
@@ -416,6 +442,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
     if min_studies < 1:
         raise UsageError("min_studies must be at least 1", params=("min_studies",))
     parts, labels, by_cmoc = _everything(backend)
+    held = _holding(parts)
     found: list[GapRow] = []
     totals: dict[str, tuple[int, int]] = {}
 
@@ -451,7 +478,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         evidenced = total = 0
         if type_ in THEORY_NODES:
             for node in backend.nodes(type_):
-                rows = _node_rows(node.id, parts, by_cmoc)
+                rows = _node_rows(node.id, held, by_cmoc)
                 judge(node.id, node.label, type_, rows)
                 evidenced += has_support(rows)
                 total += 1
@@ -561,10 +588,11 @@ def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
     for record in records.values():
         for value in _values(record, by):
             all_studies[value] += 1
-    parts, _, by_cmoc = _everything(backend)
+    parts, _, by_cmoc = _everything(backend, labelled=False)
+    held = _holding(parts)
     rows = []
     for mech in backend.nodes("Mechanism"):
-        evidence_rows = _node_rows(mech.id, parts, by_cmoc)
+        evidence_rows = _node_rows(mech.id, held, by_cmoc)
         studies: dict[str, set[str]] = defaultdict(set)
         extracts: dict[str, int] = defaultdict(int)
         for r in evidence_rows:

@@ -9,7 +9,6 @@ into a document is the document that went in.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -17,9 +16,8 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from ..errors import SourceError
-from ..evidence import bears_on_node
 from ..model import ReviewInfo, TheoryDocument
-from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
+from ..results import CmocParts, EvidenceRow, NodeInfo
 from ..schema import LABEL_OF_SECTION
 from .convert import document_to_graph, graph_to_document
 
@@ -88,35 +86,9 @@ class MemoryBackend:
         found = [(d["seq"], n) for n, d in self.graph.nodes(data=True) if d["type"] == label]
         return [n for _, n in sorted(found)]
 
-    def mechanism_evidence(self) -> list[MechanismEvidence]:
-        graph = self.graph
-        stances: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        studies: dict[str, set[str]] = defaultdict(set)
-        for extract in self.nodes_of("Extract"):
-            study = next(v for _, v, k in graph.out_edges(extract, keys=True) if k == "FROM_STUDY")
-            for _, cmoc, key, data in graph.out_edges(extract, keys=True, data=True):
-                if key != "EVIDENCES":
-                    continue
-                ends = data.get("link_from"), data.get("link_to")
-                for _, mech, k in graph.out_edges(cmoc, keys=True):
-                    if k == "HAS_MECHANISM" and bears_on_node(*ends, mech):
-                        stances[mech][graph.nodes[extract]["stance"]] += 1
-                        studies[mech].add(study)
-        rows = []
-        for mech in self.nodes_of("Mechanism"):
-            s = stances.get(mech, {})
-            rows.append(
-                MechanismEvidence(
-                    id=mech,
-                    label=graph.nodes[mech]["label"],
-                    extracts=sum(s.values()),
-                    studies=len(studies.get(mech, ())),
-                    supports=s.get("supports", 0),
-                    refutes=s.get("refutes", 0),
-                    refines=s.get("refines", 0),
-                )
-            )
-        return rows
+    def mechanism_evidence(self) -> None:
+        """No fast path: the reference, from the primitives, is fast here."""
+        return None
 
     # -- primitives ----------------------------------------------------------------------
     def _info(self, node: str) -> NodeInfo:

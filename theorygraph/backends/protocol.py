@@ -36,8 +36,13 @@ class Backend(Protocol):
         """Number of nodes per label (every label of the schema, zero included)."""
         ...
 
-    def mechanism_evidence(self) -> list[MechanismEvidence]:
-        """Evidence per mechanism, one row for every mechanism."""
+    def mechanism_evidence(self) -> list[MechanismEvidence] | None:
+        """A fast path for the evidence per mechanism (one row each), or None.
+
+        The rule is :mod:`theorygraph.evidence`'s, and ``stats`` computes it from the
+        primitives below (:func:`theorygraph.queries.mechanism_evidence`) when a backend
+        has no fast path; a backend that has one is tested against that reference.
+        """
         ...
 
     # -- primitives the query catalogue is built from ------------------------------------
