@@ -79,7 +79,7 @@ def naive_push(store: Any, document: Any, *, sample_extracts: int | None = None)
     With ``sample_extracts``, only :func:`sample_graph` is written; the run's counts are
     still those of the whole review, so that :meth:`NaiveRun.estimate` can scale up.
     """
-    from theorygraph.backends.memory import document_to_graph
+    from theorygraph.backends.convert import document_to_graph
 
     full = document_to_graph(document)
     graph = full if sample_extracts is None else sample_graph(full, sample_extracts)

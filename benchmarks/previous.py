@@ -50,8 +50,8 @@ def push_before(
     ``spent`` and ``counted`` get seconds and rows per statement, under the library's
     statement names, as ``benchmarks.push.recording`` gives them for the library.
     """
-    from theorygraph.backends import neo4j as backend
-    from theorygraph.backends.memory import document_to_graph
+    from theorygraph.backends import push as backend
+    from theorygraph.backends.convert import document_to_graph
     from theorygraph.cypherlib import statement
     from theorygraph.schema import check_label, check_rel_type
 

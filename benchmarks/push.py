@@ -258,7 +258,7 @@ def _modelled(case: str, nodes: int, rels: int, before: tuple[float, float, int]
 
 
 def run(ctx: Context) -> dict[str, Any]:
-    from theorygraph.backends.memory import document_to_graph
+    from theorygraph.backends.convert import document_to_graph
     from theorygraph.backends.neo4j import Neo4jBackend
 
     store = ctx.store()

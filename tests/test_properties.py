@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from theorygraph.backends.memory import document_to_graph, graph_to_document
+from theorygraph.backends.convert import document_to_graph, graph_to_document
 from theorygraph.backends.neo4j import Neo4jBackend
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import TheoryDocument

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from click.testing import CliRunner
 
-from theorygraph.backends.memory import document_to_graph, graph_to_document
+from theorygraph.backends.convert import document_to_graph, graph_to_document
 from theorygraph.cli import main
 from theorygraph.graph import TheoryGraph
 from theorygraph.theoryfile import dump_document
