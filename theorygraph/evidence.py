@@ -16,14 +16,16 @@ Every query, answer, map and export asks this module; none decides these things 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any, Generic, Protocol, TypeVar
 
 from .model import Stance
 
 __all__ = [
     "STANCES",
     "SUPPORTING",
+    "Targets",
     "bears_on_link",
     "bears_on_node",
     "citation",
@@ -50,6 +52,15 @@ class Row(Protocol):
     @property
     def study(self) -> str: ...
 
+    @property
+    def cmoc(self) -> str: ...
+
+    @property
+    def link_from(self) -> str | None: ...
+
+    @property
+    def link_to(self) -> str | None: ...
+
 
 def bears_on_link(link_from: str | None, link_to: str | None, source: str, target: str) -> bool:
     """Whether an extract targeting ``link_from -> link_to`` (None: the whole CMOC) bears on
@@ -61,6 +72,52 @@ def bears_on_node(link_from: str | None, link_to: str | None, node: str) -> bool
     """Whether an extract targeting ``link_from -> link_to`` (None: the whole CMOC) bears on
     ``node``, a member of its CMOC."""
     return link_from is None or node in (link_from, link_to)
+
+
+R = TypeVar("R", bound=Row)
+
+
+class Targets(Generic[R]):
+    """Extracts indexed by what they target, so that what bears on a node or a link of a
+    CMOC is found without testing every extract of the CMOC again (the rules are those of
+    :func:`bears_on_node` and :func:`bears_on_link`; answers list extracts in file order).
+    """
+
+    def __init__(self, rows: Sequence[R]) -> None:
+        self._order = {id(r): i for i, r in enumerate(rows)}
+        self._cmoc: dict[str, list[R]] = defaultdict(list)
+        self._whole: dict[str, list[R]] = defaultdict(list)
+        self._link: dict[tuple[str, str | None, str | None], list[R]] = defaultdict(list)
+        self._end: dict[tuple[str, str], list[R]] = defaultdict(list)
+        for row in rows:
+            self._cmoc[row.cmoc].append(row)
+            if row.link_from is None:
+                self._whole[row.cmoc].append(row)
+                continue
+            self._link[(row.cmoc, row.link_from, row.link_to)].append(row)
+            for end in dict.fromkeys((row.link_from, row.link_to)):
+                if end is not None:
+                    self._end[(row.cmoc, end)].append(row)
+
+    def _merged(self, first: list[R], second: list[R], ordered: bool) -> list[R]:
+        if not ordered or not first or not second:
+            return first + second
+        return sorted(first + second, key=lambda r: self._order[id(r)])
+
+    def on_cmoc(self, cmoc: str) -> list[R]:
+        """Every extract on ``cmoc``, on the whole of it or on one of its links."""
+        return self._cmoc.get(cmoc, [])
+
+    def on_node(self, cmoc: str, node: str, *, ordered: bool = True) -> list[R]:
+        """The extracts of ``cmoc`` that bear on ``node``, one of its members (in file
+        order, unless ``ordered`` is false: for counting, which needs no order)."""
+        whole, ends = self._whole.get(cmoc, []), self._end.get((cmoc, node), [])
+        return self._merged(whole, ends, ordered)
+
+    def on_link(self, cmoc: str, source: str, target: str, *, ordered: bool = True) -> list[R]:
+        """The extracts of ``cmoc`` that bear on its link ``source -> target``."""
+        whole, link = self._whole.get(cmoc, []), self._link.get((cmoc, source, target), [])
+        return self._merged(whole, link, ordered)
 
 
 def is_supporting(stance: str) -> bool:

@@ -40,7 +40,7 @@ from .answers import (
 from .backends.protocol import Backend
 from .choices import COVERAGE_FIELDS, GAP_KINDS
 from .errors import UnknownIdError, UsageError
-from .evidence import has_support, is_contested, stance_counts, supporting_studies
+from .evidence import Targets, has_support, is_contested, stance_counts, supporting_studies
 from .results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from .traversal import walks
 
@@ -389,10 +389,10 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
 
 def _everything(
     backend: Backend, *, labelled: bool = True
-) -> tuple[dict[str, CmocParts], dict[str, NodeInfo], dict[str, list[EvidenceRow]]]:
+) -> tuple[dict[str, CmocParts], dict[str, NodeInfo], Targets[EvidenceRow]]:
     parts = backend.cmoc_parts(None)
     labels = _labels(backend, parts) if labelled else {}
-    return parts, labels, _by_cmoc(backend.evidence(None))
+    return parts, labels, Targets(backend.evidence(None))
 
 
 def _holding(parts: dict[str, CmocParts]) -> dict[str, list[str]]:
@@ -405,19 +405,20 @@ def _holding(parts: dict[str, CmocParts]) -> dict[str, list[str]]:
 
 
 def _node_rows(
-    node: str, held: dict[str, list[str]], by_cmoc: dict[str, list[EvidenceRow]]
+    node: str, held: dict[str, list[str]], targets: Targets[EvidenceRow]
 ) -> list[EvidenceRow]:
-    """The extracts that bear on ``node``, through the CMOCs that hold it."""
-    return [r for c in held.get(node, ()) for r in by_cmoc.get(c, ()) if r.bears_on_node(node)]
+    """The extracts that bear on ``node``, through the CMOCs that hold it (for counting:
+    in no particular order)."""
+    return [r for c in held.get(node, ()) for r in targets.on_node(c, node, ordered=False)]
 
 
 def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
     """The evidence per mechanism, from the primitives: the reference for ``stats``."""
-    parts, _, by_cmoc = _everything(backend, labelled=False)
+    parts, _, targets = _everything(backend, labelled=False)
     held = _holding(parts)
     out = []
     for node in backend.nodes("Mechanism"):
-        rows = _node_rows(node.id, held, by_cmoc)
+        rows = _node_rows(node.id, held, targets)
         counts = stance_counts(rows)
         out.append(
             MechanismEvidence(
@@ -441,7 +442,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         raise UsageError(f"unknown kind {unknown[0]!r}; allowed: {', '.join(GAP_KINDS)}")
     if min_studies < 1:
         raise UsageError("min_studies must be at least 1", params=("min_studies",))
-    parts, labels, by_cmoc = _everything(backend)
+    parts, labels, targets = _everything(backend)
     held = _holding(parts)
     found: list[GapRow] = []
     totals: dict[str, tuple[int, int]] = {}
@@ -478,20 +479,21 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         evidenced = total = 0
         if type_ in THEORY_NODES:
             for node in backend.nodes(type_):
-                rows = _node_rows(node.id, held, by_cmoc)
+                rows = _node_rows(node.id, held, targets)
                 judge(node.id, node.label, type_, rows)
                 evidenced += has_support(rows)
                 total += 1
         elif type_ == "CMOC":
             for p in sorted(parts.values(), key=lambda p: p.seq):
-                rows = by_cmoc.get(p.id, [])
+                rows = targets.on_cmoc(p.id)
                 judge(p.id, p.label, "CMOC", rows)
                 evidenced += has_support(rows)
                 total += 1
         else:
             for p in sorted(parts.values(), key=lambda p: p.seq):
                 for source, target in p.links():
-                    link = _link(p.id, source, target, labels, by_cmoc.get(p.id, []))
+                    on_link = targets.on_link(p.id, source, target, ordered=False)
+                    link = _link(p.id, source, target, labels, on_link)
                     judge(link.id, link.label, "Link", link.rows)
                     evidenced += has_support(link.rows)
                     total += 1
@@ -504,7 +506,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
 
 def contested(backend: Backend) -> ContestedAnswer:
     """Links and CMOCs with both supporting and refuting evidence."""
-    parts, labels, by_cmoc = _everything(backend)
+    parts, labels, targets = _everything(backend)
 
     def split(rows: list[EvidenceRow]) -> bool:
         return is_contested(rows)
@@ -513,9 +515,10 @@ def contested(backend: Backend) -> ContestedAnswer:
     cmocs = []
     cmoc_nodes = backend.lookup([p.id for p in parts.values()])
     for p in sorted(parts.values(), key=lambda p: p.seq):
-        rows = by_cmoc.get(p.id, [])
+        rows: list[EvidenceRow] = targets.on_cmoc(p.id)
         for source, target in p.links():
-            link = _link(p.id, source, target, labels, rows)
+            on_link = targets.on_link(p.id, source, target)
+            link = _link(p.id, source, target, labels, on_link)
             if split(link.rows):
                 links.append(link)
         if split(rows):
@@ -588,11 +591,11 @@ def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
     for record in records.values():
         for value in _values(record, by):
             all_studies[value] += 1
-    parts, _, by_cmoc = _everything(backend, labelled=False)
+    parts, _, targets = _everything(backend, labelled=False)
     held = _holding(parts)
     rows = []
     for mech in backend.nodes("Mechanism"):
-        evidence_rows = _node_rows(mech.id, held, by_cmoc)
+        evidence_rows = _node_rows(mech.id, held, targets)
         studies: dict[str, set[str]] = defaultdict(set)
         extracts: dict[str, int] = defaultdict(int)
         for r in evidence_rows:

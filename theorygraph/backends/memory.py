@@ -37,6 +37,8 @@ class MemoryBackend:
 
     def __init__(self, graph: nx.MultiDiGraph) -> None:
         self.graph = graph
+        # the graph never changes once built: every extract's row is read once
+        self._all_rows: list[EvidenceRow] | None = None
 
     @classmethod
     def from_document(cls, document: TheoryDocument) -> MemoryBackend:
@@ -165,6 +167,8 @@ class MemoryBackend:
     def evidence(
         self, cmocs: list[str] | None = None, study: str | None = None
     ) -> list[EvidenceRow]:
+        if cmocs is None and study is None and self._all_rows is not None:
+            return list(self._all_rows)
         graph = self.graph
         # networkx's own dicts (node -> data, node -> neighbour -> key -> data), read
         # directly: the views around them cost more than the lookups on large graphs
@@ -211,6 +215,9 @@ class MemoryBackend:
                     rigour=data.get("rigour"),
                 )
             )
+        if cmocs is None and study is None:
+            self._all_rows = rows
+            return list(rows)
         return rows
 
     def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
