@@ -47,6 +47,7 @@ from .traversal import walks
 __all__ = [
     "COVERAGE_FIELDS",
     "GAP_KINDS",
+    "theory_links",
     "chains",
     "contested",
     "coverage",
@@ -625,7 +626,7 @@ def _sort_key(value: str) -> tuple[int, Any]:
 # -- 7. paths and neighbourhood ----------------------------------------------------------------
 
 
-def _theory_links(parts: dict[str, CmocParts]) -> list[tuple[str, str, str, str]]:
+def theory_links(parts: dict[str, CmocParts]) -> list[tuple[str, str, str, str]]:
     """(source, target, cmoc, type) for every link and every LEADS_TO bridge."""
     out = []
     for p in sorted(parts.values(), key=lambda p: p.seq):
@@ -678,7 +679,7 @@ def subgraph(
     parts = backend.cmoc_parts(None)
     edges = [
         e
-        for e in _theory_links(parts)
+        for e in theory_links(parts)
         if node_ids is None or (e[0] in node_ids and e[1] in node_ids)
     ]
     labels = _labels(backend, parts)
@@ -706,7 +707,7 @@ def paths(
     parts = backend.cmoc_parts(None)
     # one edge per linked pair, however many CMOCs state the link: paths are of nodes
     graph: nx.Graph = nx.Graph() if undirected else nx.DiGraph()
-    for s, t, _, _ in _theory_links(parts):
+    for s, t, _, _ in theory_links(parts):
         graph.add_edge(s, t)
     found: list[list[str]] = []
     truncated = False
@@ -743,7 +744,7 @@ def neighbourhood(backend: Backend, node_id: str, *, depth: int = 1) -> Subgraph
         raise UsageError(f"depth must be from 0 to 20, not {depth}", params=("depth",))
     parts = backend.cmoc_parts(None)
     graph = nx.Graph()
-    for s, t, _, _ in _theory_links(parts):
+    for s, t, _, _ in theory_links(parts):
         graph.add_edge(s, t)
     starts = list(parts[node.id].members()) if node.type == "CMOC" else [node.id]
     keep: set[str] = set()

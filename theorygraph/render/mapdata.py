@@ -110,7 +110,7 @@ def build_map(
     if keep is not None:
         members = [m for m in members if m in keep]
     labels = backend.lookup(members) if members else {}
-    links = [e for e in queries._theory_links(parts) if e[0] in labels and e[1] in labels]
+    links = [e for e in queries.theory_links(parts) if e[0] in labels and e[1] in labels]
     used = sorted(
         {e[2] for e in links if e[3] == "Link"}
         | {c for c, p in parts.items() if set(p.members()) & set(labels)}
