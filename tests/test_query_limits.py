@@ -73,7 +73,7 @@ def ladder_file(tmp_path):
     return path
 
 
-@pytest.fixture(params=["embedded", "neo4j"])
+@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def ladder_source(request, ladder_file):
     """The ladder as a file, and pushed to Neo4j (``--review ladder``)."""
     if request.param == "embedded":

@@ -32,8 +32,6 @@ __all__ = [
     "UnintendedAnswer",
 ]
 
-Table = tuple[list[str], list[list[Any]], set[int]]
-
 
 class Answer:
     """What every answer offers the CLI."""
@@ -50,13 +48,6 @@ class Answer:
 
     def as_dict(self) -> dict[str, Any]:  # pragma: no cover - overridden
         raise NotImplementedError
-
-    def table(self) -> Table:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def text(self) -> str | None:
-        """Plain text for the table format, where columns would read badly; else None."""
-        return None
 
 
 @dataclass
@@ -288,42 +279,6 @@ class ChainsAnswer(Answer):
             "chains": [c.as_dict() for c in self.chains],
         }
 
-    def table(self) -> Table:
-        headers = [
-            "chain",
-            "chain_id",
-            "cmoc",
-            "link",
-            "supports",
-            "refutes",
-            "refines",
-            "studies",
-            "extracts",
-            "carried_by_one_study",
-        ]
-        rows = []
-        for n, chain in enumerate(self.chains, 1):
-            for link in chain.links:
-                counts = stance_counts(link.rows)
-                rows.append(
-                    [
-                        n,
-                        chain.id,
-                        link.cmoc,
-                        f"{link.source} -> {link.target}",
-                        counts["supports"],
-                        counts["refutes"],
-                        counts["refines"],
-                        link.studies,
-                        link.extracts,
-                        chain.carried_by_one_study,
-                    ]
-                )
-        return headers, rows, {0, 4, 5, 6, 7, 8}
-
-    def text(self) -> str:
-        return "\n\n".join(f"{n}. {c.sentence()}" for n, c in enumerate(self.chains, 1))
-
 
 @dataclass
 class EvidenceAnswer(Answer):
@@ -389,61 +344,6 @@ class EvidenceAnswer(Answer):
             "by_stance": {s: [self.item(r) for r in self.rows if r.stance == s] for s in STANCES},
         }
 
-    def table(self) -> Table:
-        headers = [
-            "stance",
-            "extract",
-            "study",
-            "location",
-            "cmoc",
-            "link",
-            "quote",
-            "rationale",
-            "relevance",
-            "rigour",
-        ]
-        rows = []
-        for stance in STANCES:
-            for r in self.rows:
-                if r.stance == stance:
-                    link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
-                    rows.append(
-                        [
-                            stance,
-                            r.extract,
-                            self.citation(r.study),
-                            r.location,
-                            r.cmoc,
-                            link,
-                            r.quote,
-                            r.rationale,
-                            r.relevance,
-                            r.rigour,
-                        ]
-                    )
-        return headers, rows, set()
-
-    def text(self) -> str:
-        out = []
-        for stance in STANCES:
-            group = [r for r in self.rows if r.stance == stance]
-            if not group:
-                continue
-            out.append(f"{stance.upper()} ({len(group)})")
-            for r in group:
-                link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
-                where = f", {r.location}" if r.location else ""
-                out.append(f"  {r.extract} [{r.cmoc}, {link}] {self.citation(r.study)}{where}")
-                out.append(f'    "{r.quote}"')
-                judged = ", ".join(
-                    f"{k} {v}" for k, v in (("relevance", r.relevance), ("rigour", r.rigour)) if v
-                )
-                if r.rationale or judged:
-                    out.append(
-                        f"    rationale: {r.rationale or '-'}" + (f" ({judged})" if judged else "")
-                    )
-        return "\n".join(out)
-
 
 @dataclass
 class GapRow:
@@ -497,24 +397,6 @@ class GapsAnswer(Answer):
             "gaps": [r.as_dict() for r in self.rows],
         }
 
-    def table(self) -> Table:
-        headers = [
-            "type",
-            "id",
-            "label",
-            "gap",
-            "studies",
-            "extracts",
-            "supports",
-            "refutes",
-            "refines",
-        ]
-        rows = [
-            [r.type, r.id, r.label, r.gap, r.studies, r.extracts, r.supports, r.refutes, r.refines]
-            for r in self.rows
-        ]
-        return headers, rows, {4, 5, 6, 7, 8}
-
 
 @dataclass
 class ContestedAnswer(Answer):
@@ -561,37 +443,6 @@ class ContestedAnswer(Answer):
             "links": [self._link_dict(link) for link in self.links],
             "cmocs": [self._cmoc_dict(n, rows) for n, rows in self.cmocs],
         }
-
-    def table(self) -> Table:
-        headers = [
-            "type",
-            "id",
-            "label",
-            "supports",
-            "refutes",
-            "refines",
-            "studies",
-            "extracts",
-            "refuting studies",
-        ]
-        rows = []
-        for item in [self._link_dict(link) for link in self.links] + [
-            self._cmoc_dict(n, r) for n, r in self.cmocs
-        ]:
-            rows.append(
-                [
-                    item["type"],
-                    item["id"],
-                    item["label"],
-                    len(item["supports"]),
-                    len(item["refutes"]),
-                    len(item["refines"]),
-                    item["studies"],
-                    item["extracts"],
-                    item["refuting_studies"],
-                ]
-            )
-        return headers, rows, {3, 4, 5, 6, 7}
 
 
 @dataclass
@@ -655,31 +506,6 @@ class UnintendedAnswer(Answer):
             ],
         }
 
-    def table(self) -> Table:
-        headers = ["outcome", "label", "chain", "carried_by_one_study", "studies", "extracts"]
-        rows = []
-        for node, chains in self.outcomes:
-            if not chains.chains:
-                left_out = "(left out at the limit)" if chains.truncated else "(in no chain)"
-                rows.append([node.id, node.label, left_out, False, 0, 0])
-            for c in chains.chains:
-                rows.append(
-                    [node.id, node.label, c.id, c.carried_by_one_study, c.studies, c.extracts]
-                )
-        return headers, rows, {4, 5}
-
-    def text(self) -> str:
-        out = []
-        for node, chains in self.outcomes:
-            out.append(f"{node.id}: {node.label} (unintended)")
-            if chains.empty and chains.truncated:
-                out.append(f"  chains left out at the limit: query chains --to {node.id}")
-            elif chains.empty:
-                out.append("  no chain leads to it")
-            for n, chain in enumerate(chains.chains, 1):
-                out.append("  " + f"{n}. {chain.sentence()}".replace("\n", "\n  "))
-        return "\n".join(out)
-
 
 @dataclass
 class StudyAnswer(Answer):
@@ -719,24 +545,6 @@ class StudyAnswer(Answer):
             "mechanisms": [n.as_dict() | {"studies": 1, "extracts": k} for n, k in self.mechanisms],
             "links": [link.as_dict() for link in self.links],
         }
-
-    def table(self) -> Table:
-        headers = ["cmoc", "link", "label", "supports", "refutes", "refines", "extracts"]
-        rows = []
-        for link in self.links:
-            counts = stance_counts(link.rows)
-            rows.append(
-                [
-                    link.cmoc,
-                    f"{link.source} -> {link.target}",
-                    link.label,
-                    counts["supports"],
-                    counts["refutes"],
-                    counts["refines"],
-                    link.extracts,
-                ]
-            )
-        return headers, rows, {3, 4, 5, 6}
 
 
 @dataclass
@@ -792,14 +600,6 @@ class CoverageAnswer(Answer):
             ],
         }
 
-    def table(self) -> Table:
-        headers = ["mechanism", "label", "studies", *self.values]
-        rows = [
-            [n.id, n.label, total, *[studies.get(v, 0) for v in self.values]]
-            for n, studies, _, total in self.rows
-        ]
-        return headers, rows, set(range(2, 3 + len(self.values)))
-
 
 @dataclass
 class SubgraphAnswer(Answer):
@@ -847,19 +647,3 @@ class SubgraphAnswer(Answer):
             "paths": self.paths,
             "truncated": self.truncated,
         }
-
-    def text(self) -> str | None:
-        if self.query != "paths":
-            return None
-        return "\n".join(
-            f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')})"
-            for i, p in enumerate(self.paths, 1)
-        )
-
-    def table(self) -> Table:
-        if self.query == "paths":
-            headers = ["path", "length", "nodes"]
-            rows = [[i, len(p) - 1, " -> ".join(p)] for i, p in enumerate(self.paths, 1)]
-            return headers, rows, {0, 1}
-        headers = ["id", "type", "label"]
-        return headers, [[n.id, n.type, n.label] for n in self.nodes], set()

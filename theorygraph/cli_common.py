@@ -221,7 +221,9 @@ def emit(answer: Any, fmt: str) -> None:
     if fmt == "json":
         click.echo(to_json(answer.as_dict()))
         return
-    headers, rows, numeric = answer.table()
+    from . import present
+
+    headers, rows, numeric = present.table(answer)
     if answer.empty:
         if fmt == "csv":
             click.echo(render_rows("csv", headers, []))
@@ -229,7 +231,7 @@ def emit(answer: Any, fmt: str) -> None:
         else:
             click.echo(answer.empty_message)
         return
-    text = answer.text() if fmt == "table" else None
+    text = present.text(answer) if fmt == "table" else None
     click.echo(text if text is not None else render_rows(fmt, headers, rows, numeric))
     if fmt in ("table", "markdown") and answer.headline:
         click.echo("")

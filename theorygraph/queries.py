@@ -406,11 +406,11 @@ def _holding(parts: dict[str, CmocParts]) -> dict[str, list[str]]:
 
 
 def _node_rows(
-    node: str, held: dict[str, list[str]], targets: Targets[EvidenceRow]
+    node: str, held: dict[str, list[str]], targets: Targets[EvidenceRow], *, ordered: bool
 ) -> list[EvidenceRow]:
-    """The extracts that bear on ``node``, through the CMOCs that hold it (for counting:
-    in no particular order)."""
-    return [r for c in held.get(node, ()) for r in targets.on_node(c, node, ordered=False)]
+    """The extracts that bear on ``node``, through the CMOCs that hold it, CMOC by CMOC
+    (in file order within each, or in no particular order where only counts matter)."""
+    return [r for c in held.get(node, ()) for r in targets.on_node(c, node, ordered=ordered)]
 
 
 def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
@@ -419,7 +419,7 @@ def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
     held = _holding(parts)
     out = []
     for node in backend.nodes("Mechanism"):
-        rows = _node_rows(node.id, held, targets)
+        rows = _node_rows(node.id, held, targets, ordered=False)
         counts = stance_counts(rows)
         out.append(
             MechanismEvidence(
@@ -480,7 +480,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         evidenced = total = 0
         if type_ in THEORY_NODES:
             for node in backend.nodes(type_):
-                rows = _node_rows(node.id, held, targets)
+                rows = _node_rows(node.id, held, targets, ordered=False)
                 judge(node.id, node.label, type_, rows)
                 evidenced += has_support(rows)
                 total += 1
@@ -596,7 +596,7 @@ def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
     held = _holding(parts)
     rows = []
     for mech in backend.nodes("Mechanism"):
-        evidence_rows = _node_rows(mech.id, held, targets)
+        evidence_rows = _node_rows(mech.id, held, targets, ordered=True)
         studies: dict[str, set[str]] = defaultdict(set)
         extracts: dict[str, int] = defaultdict(int)
         for r in evidence_rows:

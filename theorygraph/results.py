@@ -71,29 +71,6 @@ class Stats:
             "mechanisms": [m.as_dict() for m in self.mechanisms],
         }
 
-    def table(self) -> tuple[list[str], list[list[Any]], set[int]]:
-        """One row per mechanism (CSV and Markdown; the counts per type are in the JSON)."""
-        headers = ["mechanism", "label", "extracts", "studies", "supports", "refutes", "refines"]
-        rows = [
-            [m.id, m.label, m.extracts, m.studies, m.supports, m.refutes, m.refines]
-            for m in self.mechanisms
-        ]
-        return headers, rows, {2, 3, 4, 5, 6}
-
-    def text(self) -> str:
-        """The table format: the review, its counts per node type, then the mechanisms."""
-        from .output import table
-
-        headers, rows, numeric = self.table()
-        return "\n".join(
-            [
-                f"review: {self.review}",
-                table(["node type", "count"], list(self.counts.items()), numeric={1}),
-                "",
-                table(headers, rows, numeric=numeric),
-            ]
-        )
-
 
 # -- primitives: what backends return and the query catalogue is built from ----------------
 

@@ -1,0 +1,296 @@
+"""How answers print: as rows (CSV, Markdown and the table format) and as text.
+
+Answers are data (:mod:`theorygraph.answers`, :class:`theorygraph.results.Stats`); this
+module renders them, one function per answer and form, so that a new output form touches
+this module only. JSON is the answers' own ``as_dict``.
+"""
+
+from __future__ import annotations
+
+from functools import singledispatch
+from typing import Any
+
+from .answers import (
+    ChainsAnswer,
+    ContestedAnswer,
+    CoverageAnswer,
+    EvidenceAnswer,
+    GapsAnswer,
+    StudyAnswer,
+    SubgraphAnswer,
+    UnintendedAnswer,
+)
+from .evidence import STANCES, stance_counts
+from .output import table as render_table
+from .results import Stats
+from .words import plural
+
+__all__ = ["Table", "table", "text"]
+
+Table = tuple[list[str], list[list[Any]], set[int]]
+
+
+@singledispatch
+def table(answer: Any) -> Table:
+    """The answer as rows: headers, rows, and the indexes of the numeric columns."""
+    raise TypeError(f"no table for {type(answer).__name__}")
+
+
+@singledispatch
+def text(answer: Any) -> str | None:
+    """Plain text for the table format, where columns would read badly; else None."""
+    return None
+
+
+@table.register
+def _table_chainsanswer(answer: ChainsAnswer) -> Table:
+    headers = [
+        "chain",
+        "chain_id",
+        "cmoc",
+        "link",
+        "supports",
+        "refutes",
+        "refines",
+        "studies",
+        "extracts",
+        "carried_by_one_study",
+    ]
+    rows = []
+    for n, chain in enumerate(answer.chains, 1):
+        for link in chain.links:
+            counts = stance_counts(link.rows)
+            rows.append(
+                [
+                    n,
+                    chain.id,
+                    link.cmoc,
+                    f"{link.source} -> {link.target}",
+                    counts["supports"],
+                    counts["refutes"],
+                    counts["refines"],
+                    link.studies,
+                    link.extracts,
+                    chain.carried_by_one_study,
+                ]
+            )
+    return headers, rows, {0, 4, 5, 6, 7, 8}
+
+
+@text.register
+def _text_chainsanswer(answer: ChainsAnswer) -> str:
+    return "\n\n".join(f"{n}. {c.sentence()}" for n, c in enumerate(answer.chains, 1))
+
+
+@table.register
+def _table_evidenceanswer(answer: EvidenceAnswer) -> Table:
+    headers = [
+        "stance",
+        "extract",
+        "study",
+        "location",
+        "cmoc",
+        "link",
+        "quote",
+        "rationale",
+        "relevance",
+        "rigour",
+    ]
+    rows = []
+    for stance in STANCES:
+        for r in answer.rows:
+            if r.stance == stance:
+                link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
+                rows.append(
+                    [
+                        stance,
+                        r.extract,
+                        answer.citation(r.study),
+                        r.location,
+                        r.cmoc,
+                        link,
+                        r.quote,
+                        r.rationale,
+                        r.relevance,
+                        r.rigour,
+                    ]
+                )
+    return headers, rows, set()
+
+
+@text.register
+def _text_evidenceanswer(answer: EvidenceAnswer) -> str:
+    out = []
+    for stance in STANCES:
+        group = [r for r in answer.rows if r.stance == stance]
+        if not group:
+            continue
+        out.append(f"{stance.upper()} ({len(group)})")
+        for r in group:
+            link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
+            where = f", {r.location}" if r.location else ""
+            out.append(f"  {r.extract} [{r.cmoc}, {link}] {answer.citation(r.study)}{where}")
+            out.append(f'    "{r.quote}"')
+            judged = ", ".join(
+                f"{k} {v}" for k, v in (("relevance", r.relevance), ("rigour", r.rigour)) if v
+            )
+            if r.rationale or judged:
+                out.append(
+                    f"    rationale: {r.rationale or '-'}" + (f" ({judged})" if judged else "")
+                )
+    return "\n".join(out)
+
+
+@table.register
+def _table_gapsanswer(answer: GapsAnswer) -> Table:
+    headers = [
+        "type",
+        "id",
+        "label",
+        "gap",
+        "studies",
+        "extracts",
+        "supports",
+        "refutes",
+        "refines",
+    ]
+    rows = [
+        [r.type, r.id, r.label, r.gap, r.studies, r.extracts, r.supports, r.refutes, r.refines]
+        for r in answer.rows
+    ]
+    return headers, rows, {4, 5, 6, 7, 8}
+
+
+@table.register
+def _table_contestedanswer(answer: ContestedAnswer) -> Table:
+    headers = [
+        "type",
+        "id",
+        "label",
+        "supports",
+        "refutes",
+        "refines",
+        "studies",
+        "extracts",
+        "refuting studies",
+    ]
+    rows = []
+    for item in [answer._link_dict(link) for link in answer.links] + [
+        answer._cmoc_dict(n, r) for n, r in answer.cmocs
+    ]:
+        rows.append(
+            [
+                item["type"],
+                item["id"],
+                item["label"],
+                len(item["supports"]),
+                len(item["refutes"]),
+                len(item["refines"]),
+                item["studies"],
+                item["extracts"],
+                item["refuting_studies"],
+            ]
+        )
+    return headers, rows, {3, 4, 5, 6, 7}
+
+
+@table.register
+def _table_unintendedanswer(answer: UnintendedAnswer) -> Table:
+    headers = ["outcome", "label", "chain", "carried_by_one_study", "studies", "extracts"]
+    rows = []
+    for node, chains in answer.outcomes:
+        if not chains.chains:
+            left_out = "(left out at the limit)" if chains.truncated else "(in no chain)"
+            rows.append([node.id, node.label, left_out, False, 0, 0])
+        for c in chains.chains:
+            rows.append([node.id, node.label, c.id, c.carried_by_one_study, c.studies, c.extracts])
+    return headers, rows, {4, 5}
+
+
+@text.register
+def _text_unintendedanswer(answer: UnintendedAnswer) -> str:
+    out = []
+    for node, chains in answer.outcomes:
+        out.append(f"{node.id}: {node.label} (unintended)")
+        if chains.empty and chains.truncated:
+            out.append(f"  chains left out at the limit: query chains --to {node.id}")
+        elif chains.empty:
+            out.append("  no chain leads to it")
+        for n, chain in enumerate(chains.chains, 1):
+            out.append("  " + f"{n}. {chain.sentence()}".replace("\n", "\n  "))
+    return "\n".join(out)
+
+
+@table.register
+def _table_studyanswer(answer: StudyAnswer) -> Table:
+    headers = ["cmoc", "link", "label", "supports", "refutes", "refines", "extracts"]
+    rows = []
+    for link in answer.links:
+        counts = stance_counts(link.rows)
+        rows.append(
+            [
+                link.cmoc,
+                f"{link.source} -> {link.target}",
+                link.label,
+                counts["supports"],
+                counts["refutes"],
+                counts["refines"],
+                link.extracts,
+            ]
+        )
+    return headers, rows, {3, 4, 5, 6}
+
+
+@table.register
+def _table_coverageanswer(answer: CoverageAnswer) -> Table:
+    headers = ["mechanism", "label", "studies", *answer.values]
+    rows = [
+        [n.id, n.label, total, *[studies.get(v, 0) for v in answer.values]]
+        for n, studies, _, total in answer.rows
+    ]
+    return headers, rows, set(range(2, 3 + len(answer.values)))
+
+
+@text.register
+def _text_subgraphanswer(answer: SubgraphAnswer) -> str | None:
+    if answer.query != "paths":
+        return None
+    return "\n".join(
+        f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')})"
+        for i, p in enumerate(answer.paths, 1)
+    )
+
+
+@table.register
+def _table_subgraphanswer(answer: SubgraphAnswer) -> Table:
+    if answer.query == "paths":
+        headers = ["path", "length", "nodes"]
+        rows = [[i, len(p) - 1, " -> ".join(p)] for i, p in enumerate(answer.paths, 1)]
+        return headers, rows, {0, 1}
+    headers = ["id", "type", "label"]
+    return headers, [[n.id, n.type, n.label] for n in answer.nodes], set()
+
+
+@table.register
+def _table_stats(answer: Stats) -> tuple[list[str], list[list[Any]], set[int]]:
+    """One row per mechanism (CSV and Markdown; the counts per type are in the JSON)."""
+    headers = ["mechanism", "label", "extracts", "studies", "supports", "refutes", "refines"]
+    rows = [
+        [m.id, m.label, m.extracts, m.studies, m.supports, m.refutes, m.refines]
+        for m in answer.mechanisms
+    ]
+    return headers, rows, {2, 3, 4, 5, 6}
+
+
+@text.register
+def _text_stats(answer: Stats) -> str:
+    """The table format: the review, its counts per node type, then the mechanisms."""
+    headers, rows, numeric = table(answer)
+    return "\n".join(
+        [
+            f"review: {answer.review}",
+            render_table(["node type", "count"], list(answer.counts.items()), numeric={1}),
+            "",
+            render_table(headers, rows, numeric=numeric),
+        ]
+    )
