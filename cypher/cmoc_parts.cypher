@@ -2,6 +2,7 @@
 // Some CMOCs with their contexts, mechanisms, outcomes, onward CMOCs and theories.
 // params: $review, $cmocs
 MATCH (c:TheoryItem {review: $review})
+USING INDEX SEEK c:TheoryItem(review, id)  // each id found through the index
 WHERE c.id IN $cmocs AND c:CMOC
 RETURN c.id AS id, c.label AS label, c.seq AS seq,
        COLLECT { MATCH (c)-[r:HAS_CONTEXT]->(x) RETURN x.id ORDER BY r.position } AS contexts,

@@ -3,5 +3,6 @@
 // params: $review, $node
 MATCH (n:TheoryItem {review: $review, id: $node})
       <-[:HAS_CONTEXT|HAS_MECHANISM|HAS_OUTCOME]-(c:CMOC)
+USING INDEX SEEK n:TheoryItem(review, id)
 RETURN DISTINCT c.id AS id, c.seq AS seq
 ORDER BY seq

@@ -134,3 +134,14 @@ def test_the_cli_reference_is_current():
 
     page = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert page == render(), "run: python -m theorygraph.clidoc -o docs/cli.md"
+
+
+def test_the_cypher_the_docs_show_is_the_cypher_that_runs():
+    """Every statement docs/queries.md quotes by name is the file theorygraph runs."""
+    page = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"```cypher\n(// name: (\w+).*?)\n```", page, flags=re.S)
+    assert len(quoted) >= 8
+    for text, name in quoted:
+        assert text == (ROOT / "cypher" / f"{name}.cypher").read_text(encoding="utf-8").rstrip(
+            "\n"
+        ), name

@@ -196,7 +196,10 @@ class Neo4jBackend:
         return [EvidenceRow(**{**r, "kind": r["kind"] or "quote"}) for r in rows]
 
     def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
-        rows = self.store.read("pull_nodes", label="Study", review=self.review_id)
+        if ids is None:
+            rows = self.store.read("pull_nodes", label="Study", review=self.review_id)
+        else:  # a few studies of many: found through the index, not by reading them all
+            rows = self.store.read("studies_by_id", review=self.review_id, ids=list(ids))
         found = {
             r["id"]: {
                 "id": r["id"],
