@@ -389,11 +389,11 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
 
 
 def _everything(
-    backend: Backend, *, labelled: bool = True
+    backend: Backend, *, labelled: bool = True, texts: bool = True
 ) -> tuple[dict[str, CmocParts], dict[str, NodeInfo], Targets[EvidenceRow]]:
     parts = backend.cmoc_parts(None)
     labels = _labels(backend, parts) if labelled else {}
-    return parts, labels, Targets(backend.evidence(None))
+    return parts, labels, Targets(backend.evidence(None, texts=texts))
 
 
 def _holding(parts: dict[str, CmocParts]) -> dict[str, list[str]]:
@@ -415,7 +415,7 @@ def _node_rows(
 
 def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
     """The evidence per mechanism, from the primitives: the reference for ``stats``."""
-    parts, _, targets = _everything(backend, labelled=False)
+    parts, _, targets = _everything(backend, labelled=False, texts=False)
     held = _holding(parts)
     out = []
     for node in backend.nodes("Mechanism"):
@@ -443,7 +443,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         raise UsageError(f"unknown kind {unknown[0]!r}; allowed: {', '.join(GAP_KINDS)}")
     if min_studies < 1:
         raise UsageError("min_studies must be at least 1", params=("min_studies",))
-    parts, labels, targets = _everything(backend)
+    parts, labels, targets = _everything(backend, texts=False)  # gaps count, never quote
     held = _holding(parts)
     found: list[GapRow] = []
     totals: dict[str, tuple[int, int]] = {}
@@ -592,7 +592,7 @@ def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
     for record in records.values():
         for value in _values(record, by):
             all_studies[value] += 1
-    parts, _, targets = _everything(backend, labelled=False)
+    parts, _, targets = _everything(backend, labelled=False, texts=False)
     held = _holding(parts)
     rows = []
     for mech in backend.nodes("Mechanism"):

@@ -165,7 +165,7 @@ class MemoryBackend:
         return out
 
     def evidence(
-        self, cmocs: list[str] | None = None, study: str | None = None
+        self, cmocs: list[str] | None = None, study: str | None = None, *, texts: bool = True
     ) -> list[EvidenceRow]:
         if cmocs is None and study is None and self._all_rows is not None:
             return list(self._all_rows)

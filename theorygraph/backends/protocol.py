@@ -84,9 +84,12 @@ class Backend(Protocol):
         ...
 
     def evidence(
-        self, cmocs: list[str] | None = None, study: str | None = None
+        self, cmocs: list[str] | None = None, study: str | None = None, *, texts: bool = True
     ) -> list[EvidenceRow]:
-        """Extracts on some CMOCs (None: all) or from one study, in file order."""
+        """Extracts on some CMOCs (None: all) or from one study, in file order.
+
+        With ``texts=False`` a row may leave out the quote and the other texts (counting
+        needs only what an extract targets, its stance and its study)."""
         ...
 
     def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
