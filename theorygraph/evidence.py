@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from .model import Stance
@@ -25,6 +26,7 @@ from .model import Stance
 __all__ = [
     "STANCES",
     "SUPPORTING",
+    "Tally",
     "Targets",
     "bears_on_link",
     "bears_on_node",
@@ -118,6 +120,41 @@ class Targets(Generic[R]):
         """The extracts of ``cmoc`` that bear on its link ``source -> target``."""
         whole, link = self._whole.get(cmoc, []), self._link.get((cmoc, source, target), [])
         return self._merged(whole, link, ordered)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How much evidence bears on one node, CMOC or link: extracts by stance, studies, and
+    the studies whose extracts support or refine it."""
+
+    extracts: int = 0
+    supports: int = 0
+    refutes: int = 0
+    refines: int = 0
+    studies: int = 0
+    supporting: int = 0
+
+    @property
+    def evidenced(self) -> bool:
+        """Some extract supports or refines it (:func:`has_support`)."""
+        return self.supporting > 0
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> Tally:
+        rows = list(rows)
+        counts = stance_counts(rows)
+        return cls(
+            extracts=len(rows),
+            supports=counts["supports"],
+            refutes=counts["refutes"],
+            refines=counts["refines"],
+            studies=len({r.study for r in rows}),
+            supporting=len(supporting_studies(rows)),
+        )
+
+
+#: tallies of a whole review: by node id, by CMOC id, and by (CMOC, source, target) link
+Tallies = tuple[dict[str, Tally], dict[str, Tally], dict[tuple[str, str, str], Tally]]
 
 
 def is_supporting(stance: str) -> bool:

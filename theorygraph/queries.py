@@ -40,7 +40,13 @@ from .answers import (
 from .backends.protocol import Backend
 from .choices import COVERAGE_FIELDS, GAP_KINDS
 from .errors import UnknownIdError, UsageError
-from .evidence import Targets, has_support, is_contested, stance_counts, supporting_studies
+from .evidence import (
+    Tallies,
+    Tally,
+    Targets,
+    is_contested,
+    stance_counts,
+)
 from .results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from .traversal import walks
 
@@ -413,6 +419,26 @@ def _node_rows(
     return [r for c in held.get(node, ()) for r in targets.on_node(c, node, ordered=ordered)]
 
 
+def tallies(backend: Backend, parts: dict[str, CmocParts] | None = None) -> Tallies:
+    """The evidence on every node, CMOC and link, from the primitives by the evidence
+    rules: the reference for ``gaps`` (a backend's fast path must give the same)."""
+    parts = backend.cmoc_parts(None) if parts is None else parts
+    targets = Targets(backend.evidence(None, texts=False))
+    held = _holding(parts)
+    nodes = {
+        node.id: Tally.of(_node_rows(node.id, held, targets, ordered=False))
+        for label in THEORY_NODES
+        for node in backend.nodes(label)
+    }
+    cmocs = {c: Tally.of(targets.on_cmoc(c)) for c in parts}
+    links = {
+        (c, s, t): Tally.of(targets.on_link(c, s, t, ordered=False))
+        for c, p in parts.items()
+        for s, t in p.links()
+    }
+    return nodes, cmocs, links
+
+
 def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
     """The evidence per mechanism, from the primitives: the reference for ``stats``."""
     parts, _, targets = _everything(backend, labelled=False, texts=False)
@@ -443,16 +469,16 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         raise UsageError(f"unknown kind {unknown[0]!r}; allowed: {', '.join(GAP_KINDS)}")
     if min_studies < 1:
         raise UsageError("min_studies must be at least 1", params=("min_studies",))
-    parts, labels, targets = _everything(backend, texts=False)  # gaps count, never quote
-    held = _holding(parts)
+    parts = backend.cmoc_parts(None)
+    labels = _labels(backend, parts)
+    fast = backend.evidence_tallies()
+    on_node, on_cmoc, on_link = fast if fast is not None else tallies(backend, parts)
     found: list[GapRow] = []
     totals: dict[str, tuple[int, int]] = {}
 
-    def judge(item_id: str, label: str, type_: str, rows: list[EvidenceRow]) -> bool:
-        counts = stance_counts(rows)
-        studies = len({r.study for r in rows})
-        supporting = len(supporting_studies(rows))
-        if not rows:
+    def judge(item_id: str, label: str, type_: str, tally: Tally) -> bool:
+        supporting = tally.supporting
+        if not tally.extracts:
             gap = "no evidence"
         elif not supporting:
             gap = "only refuting evidence"
@@ -466,37 +492,38 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
                 label,
                 type_,
                 gap,
-                studies,
-                len(rows),
-                counts["supports"],
-                counts["refutes"],
-                counts["refines"],
+                tally.studies,
+                tally.extracts,
+                tally.supports,
+                tally.refutes,
+                tally.refines,
             )
         )
-        return has_support(rows)
+        return tally.evidenced
 
+    none = Tally()
     for kind in chosen:
         type_ = GAP_KINDS[kind]
         evidenced = total = 0
         if type_ in THEORY_NODES:
             for node in backend.nodes(type_):
-                rows = _node_rows(node.id, held, targets, ordered=False)
-                judge(node.id, node.label, type_, rows)
-                evidenced += has_support(rows)
+                tally = on_node.get(node.id, none)
+                judge(node.id, node.label, type_, tally)
+                evidenced += tally.evidenced
                 total += 1
         elif type_ == "CMOC":
             for p in sorted(parts.values(), key=lambda p: p.seq):
-                rows = targets.on_cmoc(p.id)
-                judge(p.id, p.label, "CMOC", rows)
-                evidenced += has_support(rows)
+                tally = on_cmoc.get(p.id, none)
+                judge(p.id, p.label, "CMOC", tally)
+                evidenced += tally.evidenced
                 total += 1
         else:
             for p in sorted(parts.values(), key=lambda p: p.seq):
                 for source, target in p.links():
-                    on_link = targets.on_link(p.id, source, target, ordered=False)
-                    link = _link(p.id, source, target, labels, on_link)
-                    judge(link.id, link.label, "Link", link.rows)
-                    evidenced += has_support(link.rows)
+                    tally = on_link.get((p.id, source, target), none)
+                    link = _link(p.id, source, target, labels, [])
+                    judge(link.id, link.label, "Link", tally)
+                    evidenced += tally.evidenced
                     total += 1
         totals[type_] = (evidenced, total)
     severity = {"no evidence": 0, "only refuting evidence": 1}

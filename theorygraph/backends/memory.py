@@ -88,6 +88,10 @@ class MemoryBackend:
         found = [(d["seq"], n) for n, d in self.graph.nodes(data=True) if d["type"] == label]
         return [n for _, n in sorted(found)]
 
+    def evidence_tallies(self) -> None:
+        """No fast path: the reference, from the primitives, is fast here."""
+        return None
+
     def mechanism_evidence(self) -> None:
         """No fast path: the reference, from the primitives, is fast here."""
         return None

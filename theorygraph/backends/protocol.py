@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
+from ..evidence import Tallies
 from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 
@@ -34,6 +35,14 @@ class Backend(Protocol):
 
     def counts(self) -> dict[str, int]:
         """Number of nodes per label (every label of the schema, zero included)."""
+        ...
+
+    def evidence_tallies(self) -> Tallies | None:
+        """A fast path for the evidence on every node, CMOC and link (gaps), or None.
+
+        The reference is :func:`theorygraph.queries.tallies`, from the primitives below; a
+        backend that has a fast path is tested against it.
+        """
         ...
 
     def mechanism_evidence(self) -> list[MechanismEvidence] | None:

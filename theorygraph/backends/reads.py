@@ -17,6 +17,7 @@ from ..errors import (
     SourceError,
     UsageError,
 )
+from ..evidence import Tallies, Tally
 from ..model import ReviewInfo, TheoryDocument
 from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from ..schema import EDGE_TYPES, LABEL_OF_SECTION
@@ -126,6 +127,20 @@ class Neo4jBackend:
             if row["label"] in out:
                 out[row["label"]] = row["count"]
         return out
+
+    def evidence_tallies(self) -> Tallies:
+        """The evidence on every node, CMOC and link, counted in Cypher (three statements)."""
+
+        def tally(row: dict[str, Any]) -> Tally:
+            return Tally(**{k: row[k] for k in Tally.__dataclass_fields__})
+
+        nodes = {r["id"]: tally(r) for r in self.store.read("tally_nodes", review=self.review_id)}
+        cmocs = {r["id"]: tally(r) for r in self.store.read("tally_cmocs", review=self.review_id)}
+        links = {
+            (r["cmoc"], r["source"], r["target"]): tally(r)
+            for r in self.store.read("tally_links", review=self.review_id)
+        }
+        return nodes, cmocs, links
 
     def mechanism_evidence(self) -> list[MechanismEvidence]:
         rows = self.store.read("stats_mechanisms", review=self.review_id)
