@@ -19,6 +19,7 @@ from .cli_common import (
     format_option,
     handles_errors,
     neo4j_options,
+    open_source,
     progress_bar,
     quiet_driver_logs,
     review_option,
@@ -116,9 +117,7 @@ def stats(
       theorygraph stats samples/ics-leadership --format json
       theorygraph stats bolt://127.0.0.1:7687 --review ics-leadership
     """
-    from .graph import TheoryGraph
-
-    with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
+    with open_source(source, review, neo4j) as graph:
         emit(graph.stats(), fmt)
 
 
@@ -166,9 +165,7 @@ def save(source: str, review: str | None, output: str) -> None:
     Example:
       theorygraph save samples/ics-leadership -o ics.graph.json
     """
-    from .graph import TheoryGraph
-
-    with TheoryGraph.open(source, review=review) as graph:
+    with open_source(source, review) as graph:
         path = graph.save(output)
     click.echo(f"wrote {path}", err=True)
 
@@ -195,11 +192,10 @@ def push(
     Example:
       theorygraph push samples/ics-leadership bolt://127.0.0.1:7687
     """
-    from .graph import TheoryGraph
     from .uris import check_neo4j_uri
 
     check_neo4j_uri(uri)  # bad usage, before anything is read or connected
-    with TheoryGraph.open(source) as graph, progress_bar("pushing") as progress:
+    with open_source(source) as graph, progress_bar("pushing") as progress:
         result = graph.push(uri, replace=replace, neo4j=neo4j, progress=progress)
     verb = {"created": "pushed", "replaced": "replaced", "unchanged": "unchanged:"}[result.status]
     click.echo(
@@ -236,13 +232,12 @@ def pull(
     """
     from pathlib import Path
 
-    from .graph import TheoryGraph
     from .theoryfile import format_for
     from .uris import check_neo4j_uri
 
     check_neo4j_uri(uri)  # bad usage, before anything is read or connected
     format_for(Path(output))  # refuse an unknown suffix before connecting
-    with TheoryGraph.open(uri, review=review, neo4j=neo4j) as g:
+    with open_source(uri, review, neo4j) as g:
         path = g.save(output)
         name = g.review().id
     click.echo(f"wrote review {name!r} to {path}", err=True)
@@ -294,13 +289,11 @@ def map_command(
     """
     from pathlib import Path
 
-    from .graph import TheoryGraph
-
     if not output.lower().endswith((".html", ".htm")):
         raise click.UsageError(f"{output!r}: a map is an HTML file; name it *.html")
     if not Path(output).parent.is_dir() and str(Path(output).parent):
         raise click.UsageError(f"{output!r}: folder {Path(output).parent} does not exist")
-    with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
+    with open_source(source, review, neo4j) as graph:
         result = graph.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
     path = result.save(output)
     click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows)", err=True)
@@ -350,13 +343,11 @@ def export(
       theorygraph export samples/ics-leadership --to mermaid --theory rpt
       theorygraph export samples/ics-leadership --to spreadsheet -o extraction.xlsx
     """
-    from .graph import TheoryGraph
-
     if fmt == "spreadsheet" and not output:
         raise click.UsageError(
             "a spreadsheet is written to a file: add -o FILE.xlsx or -o FILE.csv"
         )
-    with TheoryGraph.open(source, review=review, neo4j=neo4j) as graph:
+    with open_source(source, review, neo4j) as graph:
         if output:
             path = graph.write_export(fmt, output, theory=theory, focus=focus, depth=depth)
             click.echo(f"wrote {path}", err=True)

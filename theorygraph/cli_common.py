@@ -241,6 +241,14 @@ def emit(answer: Any, fmt: str) -> None:
         click.echo(f"note: {answer.note}", err=True)
 
 
+def open_source(source: str, review: str | None = None, neo4j: Any = None) -> Any:
+    """The one way a command opens SOURCE (a theory file or folder, a graph file or a Neo4j
+    URI): the library's facade, imported here so that `theorygraph --help` stays fast."""
+    from .graph import TheoryGraph
+
+    return TheoryGraph.open(source, review=review, neo4j=neo4j)
+
+
 def quiet_driver_logs() -> None:
     """Keep the Neo4j driver's own log lines ("defunct connection", "Transaction failed and
     will be retried", routing notices) off the terminal: every failure reaches the user as

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from .choices import COVERAGE_FIELDS, GAP_KINDS, OUTPUT_FORMATS
-from .cli_common import emit, handles_errors, neo4j_options, review_option
+from .cli_common import emit, handles_errors, neo4j_options, open_source, review_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,11 +36,9 @@ def query_options(func: F) -> F:
 
 def run(kwargs: dict[str, Any], ask: Callable[[Any], Any]) -> None:
     """Open the source, ask the question, print the answer."""
-    from .graph import TheoryGraph
-
     fmt = kwargs.pop("fmt")
     options = kwargs.pop("neo4j")
-    with TheoryGraph.open(kwargs.pop("source"), review=kwargs.pop("review"), neo4j=options) as g:
+    with open_source(kwargs.pop("source"), kwargs.pop("review"), options) as g:
         answer = ask(g)
     emit(answer, fmt)
 
