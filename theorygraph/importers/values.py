@@ -21,6 +21,8 @@ from __future__ import annotations
 import difflib
 import re
 
+from .. import evidence
+
 __all__ = [
     "BadValue",
     "read_bool",
@@ -68,7 +70,7 @@ def short(text: str, limit: int = 60) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-STANCES = ["supports", "refutes", "refines"]
+STANCES = list(evidence.STANCES)
 _STANCE = {
     **{
         k: "supports"
