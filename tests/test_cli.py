@@ -190,3 +190,33 @@ def test_generate_is_deterministic_and_valid(run, tmp_path):
     assert (other / "extracts.yaml").read_bytes() != (first / "extracts.yaml").read_bytes()
     again = run("generate", "--studies", "40", "-o", first)
     assert again.exit_code == 2 and "folder is not empty" in again.stderr
+
+
+def test_stats_prints_in_every_output_format(sample):
+    import csv
+    import io
+
+    from theorygraph.cli import main
+    from theorygraph.validate import read_theory
+
+    mechanisms = [m.id for m in read_theory(sample).mechanisms]
+    runner = CliRunner()
+    as_csv = runner.invoke(main, ["stats", str(sample), "--format", "csv"])
+    assert as_csv.exit_code == 0, as_csv.output
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert rows[0] == [
+        "mechanism",
+        "label",
+        "extracts",
+        "studies",
+        "supports",
+        "refutes",
+        "refines",
+    ]
+    assert sorted(r[0] for r in rows[1:]) == sorted(mechanisms)
+    markdown = runner.invoke(main, ["stats", str(sample), "--format", "markdown"])
+    lines = markdown.stdout.splitlines()
+    assert lines[0].startswith("| mechanism | label |") and lines[1].startswith("|---")
+    assert lines[-1] == "evidence for 7 of 10 mechanisms"
+    table = runner.invoke(main, ["stats", str(sample)])
+    assert table.stdout.startswith("review: ics-leadership\nnode type")
