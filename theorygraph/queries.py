@@ -187,7 +187,7 @@ def chains(
     cmocs = sorted({c for path, _ in placed for c in path})
     parts = backend.cmoc_parts(cmocs) if cmocs else {}
     labels = _labels(backend, parts)
-    rows = backend.evidence(cmocs) if cmocs else []
+    rows = backend.evidence(cmocs, texts=False) if cmocs else []  # chains never quote
     placed.sort(key=lambda pi: ([parts[c].seq for c in pi[0]], pi[1] or 0))
 
     # what a step may take depends on its CMOC, the next one, whether the chain goes on

@@ -204,6 +204,9 @@ class Neo4jBackend:
             if cmocs is not None:
                 wanted = set(cmocs)
                 rows = [r for r in rows if r["cmoc"] in wanted]
+        elif cmocs is not None and not texts:
+            rows = self.store.read("evidence_targets_of", review=self.review_id, cmocs=list(cmocs))
+            return [EvidenceRow(**r) for r in rows]
         elif cmocs is not None:
             rows = self.store.read("evidence", review=self.review_id, cmocs=list(cmocs))
         elif not texts:  # for counting: far less to send than every quote of the review
