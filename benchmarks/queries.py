@@ -83,7 +83,7 @@ def _profile_chains(store: Any, review: str, mechanism: str) -> tuple[int, list[
         onward = profile("cmoc_leads_to", review=review, cmocs=starts)
         back = profile("cmoc_led_from", review=review, cmocs=starts)
         cmocs = sorted({*starts, *(c for r in [*onward, *back] for c in r["next"])})
-        profile("evidence", review=review, cmocs=cmocs)
+        profile("evidence_targets_of", review=review, cmocs=cmocs)
     return total, lines
 
 
@@ -173,7 +173,7 @@ def run(ctx: Context) -> dict[str, Any]:
             details.append(
                 f"PROFILE of the statements behind `chains --through {picked[label]}` on the "
                 f"{label} review (`cmocs_containing`, then one hop of `cmoc_leads_to` and "
-                "`cmoc_led_from` from its CMOCs, then `evidence` for the CMOCs reached):"
+                "`cmoc_led_from` from its CMOCs, then `evidence_targets_of` for the CMOCs reached):"
             )
             details += plans
     details.insert(0, _indexes(store))
