@@ -79,10 +79,9 @@ def _profile_chains(store: Any, review: str, mechanism: str) -> tuple[int, list[
             return records
 
         starts = [r["id"] for r in profile("cmocs_containing", review=review, node=mechanism)]
-        # the walks: one hop a question, forward and backward, from the mechanism's CMOCs
-        onward = profile("cmoc_leads_to", review=review, cmocs=starts)
-        back = profile("cmoc_led_from", review=review, cmocs=starts)
-        cmocs = sorted({*starts, *(c for r in [*onward, *back] for c in r["next"])})
+        # the walks: one hop a question, both directions at once, from the mechanism's CMOCs
+        hops = profile("cmoc_hand_offs", review=review, cmocs=starts)
+        cmocs = sorted({*starts, *(c for r in hops for c in [*r["next"], *r["previous"]])})
         profile("evidence_targets_of", review=review, cmocs=cmocs)
     return total, lines
 
@@ -172,8 +171,8 @@ def run(ctx: Context) -> dict[str, Any]:
         if index == len(documents) - 1:
             details.append(
                 f"PROFILE of the statements behind `chains --through {picked[label]}` on the "
-                f"{label} review (`cmocs_containing`, then one hop of `cmoc_leads_to` and "
-                "`cmoc_led_from` from its CMOCs, then `evidence_targets_of` for the CMOCs reached):"
+                f"{label} review (`cmocs_containing`, then one hop of `cmoc_hand_offs` from its "
+                "CMOCs, then `evidence_targets_of` for the CMOCs reached):"
             )
             details += plans
     details.insert(0, _indexes(store))

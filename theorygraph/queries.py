@@ -170,8 +170,11 @@ def chains(
                 c for c, p in backend.cmoc_parts(starts).items() if anchor.id in p.contexts
             ]
             starts = as_context or starts
-        ahead = _hops(backend, starts, "forward", max_depth) if mode != "to" else {}
-        behind = _hops(backend, starts, "backward", max_depth) if mode != "from" else {}
+        if mode == "through":  # both directions, one question a level
+            ahead, behind = _hops_both(backend, starts, max_depth)
+        else:
+            ahead = _hops(backend, starts, "forward", max_depth) if mode != "to" else {}
+            behind = _hops(backend, starts, "backward", max_depth) if mode != "from" else {}
         if not starts:
             placed_walks = iter(())
         elif mode == "from":
@@ -266,6 +269,28 @@ def _hops(backend: Backend, starts: list[str], direction: str, max_cmocs: int) -
             dict.fromkeys(c for f in frontier for c in found.get(f, ()) if c not in found)
         )
     return found
+
+
+def _hops_both(
+    backend: Backend, starts: list[str], max_cmocs: int
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """:func:`_hops` forward and backward at once: the CMOCs each direction reaches are
+    asked about together, one question to the store per level."""
+    ahead: dict[str, list[str]] = {}
+    behind: dict[str, list[str]] = {}
+    forward = backward = list(dict.fromkeys(starts))
+    for _ in range(max_cmocs - 1):
+        asked = list(dict.fromkeys([*forward, *backward]))
+        if not asked:
+            break
+        found = backend.hand_offs(asked)
+        for cmoc in forward:
+            ahead[cmoc] = found.get(cmoc, ([], []))[0]
+        for cmoc in backward:
+            behind[cmoc] = found.get(cmoc, ([], []))[1]
+        forward = list(dict.fromkeys(c for f in forward for c in ahead[f] if c not in ahead))
+        backward = list(dict.fromkeys(c for b in backward for c in behind[b] if c not in behind))
+    return ahead, behind
 
 
 def _get(hops: dict[str, list[str]]) -> Callable[[str], list[str]]:

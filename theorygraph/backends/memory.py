@@ -154,6 +154,10 @@ class MemoryBackend:
         """``answer()``: nothing else changes an embedded graph while it answers."""
         return answer()
 
+    def hand_offs(self, cmocs: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+        ahead, behind = self.leads_to(cmocs, "forward"), self.leads_to(cmocs, "backward")
+        return {c: (ahead[c], behind[c]) for c in ahead}
+
     def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for cmoc in cmocs:

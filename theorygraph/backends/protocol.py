@@ -83,6 +83,11 @@ class Backend(Protocol):
         """
         ...
 
+    def hand_offs(self, cmocs: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+        """For each of some CMOCs, both directions of :meth:`leads_to` at once: the CMOCs it
+        hands on to, and those that hand on to it."""
+        ...
+
     def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
         """For each of some CMOCs, the CMOCs one hand-off (LEADS_TO) away.
 

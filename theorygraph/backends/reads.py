@@ -191,6 +191,10 @@ class Neo4jBackend:
         rows = self.store.read("cmocs_containing", review=self.review_id, node=node)
         return [r["id"] for r in rows]
 
+    def hand_offs(self, cmocs: list[str]) -> dict[str, tuple[list[str], list[str]]]:
+        rows = self.store.read("cmoc_hand_offs", review=self.review_id, cmocs=list(cmocs))
+        return {r["id"]: (r["next"], r["previous"]) for r in rows}
+
     def leads_to(self, cmocs: list[str], direction: str) -> dict[str, list[str]]:
         name = "cmoc_leads_to" if direction == "forward" else "cmoc_led_from"
         rows = self.store.read(name, review=self.review_id, cmocs=list(cmocs))
