@@ -254,3 +254,30 @@ def test_a_pull_never_mixes_two_pushes(store, sample, neo4j_uri):
         stop.set()
         pusher.join()
     assert pushed[0] >= 6  # the pulls ran while pushes landed
+
+
+def test_a_read_torn_by_a_push_is_read_again_not_reported(store, sample, neo4j_uri):
+    """A read that a push tore apart can fail to assemble (a CMOC seen without its links).
+    That failure is a reason to read again, not an error for the user; the same failure
+    with no push in between is reported as it is."""
+    first, second = _two_versions(sample)
+    store.push(first)
+    with TheoryGraph.open(neo4j_uri, review=first.review.id) as graph:
+        calls = [0]
+
+        def torn() -> TheoryDocument:
+            calls[0] += 1
+            if calls[0] == 1:
+                with Neo4jStore(Neo4jSettings(neo4j_uri)) as other:
+                    other.push(second, replace=True)
+                raise ValueError("a CMOC without its mechanisms")
+            return graph.backend.document()
+
+        assert graph.backend.consistent(torn) == second
+        assert calls[0] == 2
+
+        def broken() -> TheoryDocument:
+            raise ValueError("broken for good")
+
+        with pytest.raises(ValueError, match="broken for good"):
+            graph.backend.consistent(broken)

@@ -50,9 +50,19 @@ class Neo4jBackend:
             tries += 1
             with self.store.snapshot():
                 before = self._revision()
-                result = answer()
-                after = self._revision()
-            if before == after:
+                try:
+                    result = answer()
+                except Exception:
+                    # a read torn by a push can fail to assemble (a CMOC seen before its
+                    # links); that is a reason to read again, not an error, unless the
+                    # review did not change meanwhile
+                    if self._revision() == before:
+                        raise
+                    torn = True
+                else:
+                    torn = False
+                    after = self._revision()
+            if not torn and before == after:
                 return result
             if time.monotonic() > give_up:
                 raise BackendError(
