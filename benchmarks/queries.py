@@ -15,14 +15,16 @@ from typing import Any
 from .runner import Context, db_hits, drop_review, median, render_plan, timed
 
 NAME = "queries"
-TITLE = "Queries: chains and gaps"
+TITLE = "Queries: chains, evidence and gaps"
 REPEATS = {
     "chains": {"full": (20, 10, 5), "quick": (10, 5), "smoke": (2, 2)},
+    "evidence": {"full": (20, 10, 5), "quick": (10, 5), "smoke": (2, 2)},
     "gaps": {"full": (10, 5, 2), "quick": (5, 3), "smoke": (2, 2)},
 }
 ABOUT = """\
 `tg.chains(through=MECHANISM)` (chains of linked CMOCs through one mechanism, up to 4
-CMOCs, with every extract on every link) and `tg.gaps()` (every mechanism, context,
+CMOCs, with every extract on every link), `tg.evidence(MECHANISM)` (every extract that
+bears on it, with its text) and `tg.gaps()` (every mechanism, context,
 outcome, CMOC and link without enough evidence) on the embedded graph
 (`TheoryGraph.from_document`) and on Neo4j (`TheoryGraph.open(uri, review=...)`).
 The mechanism is the middle one of the evidenced mechanisms by extracts. *first* is
@@ -47,6 +49,7 @@ def _measure(tg: Any, mechanism: str, repeats: dict[str, int]) -> dict[str, Any]
     out: dict[str, Any] = {}
     for query, call in (
         ("chains", lambda: tg.chains(through=mechanism)),
+        ("evidence", lambda: tg.evidence(mechanism)),
         ("gaps", lambda: tg.gaps()),
     ):
         first, answer = timed(call)
@@ -137,6 +140,9 @@ def run(ctx: Context) -> dict[str, Any]:
             }
             if query == "chains":
                 row.update(answer_size(m["answer"]))
+            elif query == "evidence":
+                row["answer_extracts"] = len(m["answer"].rows)
+                row["mechanism"] = mechanism
             else:
                 row["gap_rows"] = len(m["answer"].rows)
             rows.append(row)
@@ -227,6 +233,8 @@ def _targets(rows: list[dict[str, Any]], mode: Any) -> list[dict[str, Any]]:
     for case, size, limit in (
         ("chains, neo4j", "10k", 0.030),
         ("chains, neo4j", "100k", 0.030),
+        ("evidence, neo4j", "10k", 0.030),
+        ("evidence, neo4j", "100k", 0.030),
         ("gaps, embedded", "100k", 1.0),
         ("gaps, neo4j", "100k", 1.5),
     ):

@@ -53,37 +53,34 @@ def test_unicode_and_multiline_text_survive(open_graph, mini):
     assert open_graph(document).document() == document
 
 
-def test_the_stats_fast_path_gives_the_reference(open_graph, sample):
-    """A backend's fast path for evidence per mechanism (Neo4j: one Cypher aggregate) gives
-    exactly what the evidence rules give from the primitives."""
+def test_counting_from_groups_gives_the_reference(open_graph, sample):
+    """``gaps`` and ``stats`` count evidence from grouped extracts where a backend groups
+    them (Neo4j, in one statement); what they count is exactly what the evidence rules
+    give from every extract. On the embedded graph the groups are made from its extracts,
+    so the counting from groups is tested on both backends."""
     from theorygraph import queries
+    from theorygraph.evidence import Group, tallies_of_groups
     from theorygraph.generate import generate
 
-    for document in (
-        read_theory(sample),
-        generate(studies=60, mechanisms=12, extracts_per_study=4.0, seed=11, review_id="g"),
-    ):
-        backend = open_graph(document).backend
-        fast = backend.mechanism_evidence()
-        reference = queries.mechanism_evidence(backend)
-        assert fast is None or fast == reference
-        if open_graph.backend == "neo4j":
-            assert fast is not None  # the fast path was tested, not skipped
-
-
-def test_the_gaps_fast_path_gives_the_reference(open_graph, sample):
-    """A backend's fast path for the evidence on every node, CMOC and link (Neo4j: counted
-    in Cypher) gives exactly what the evidence rules give from the primitives."""
-    from theorygraph import queries
-    from theorygraph.generate import generate
+    def key(g: Group) -> tuple:
+        return (g.cmoc, g.link_from or "", g.link_to or "", g.stance)
 
     for document in (
         read_theory(sample),
         generate(studies=60, mechanisms=12, extracts_per_study=4.0, seed=12, review_id="g"),
     ):
         backend = open_graph(document).backend
-        fast = backend.evidence_tallies()
-        reference = queries.tallies(backend)
-        assert fast is None or fast == reference
+        reference = queries.tallies(backend, fast=False)
+        rows = backend.evidence(None, texts=False)
+        made = sorted(Group.of(rows), key=key)
+        grouped = backend.evidence_groups()
         if open_graph.backend == "neo4j":
-            assert fast is not None and len(fast[2]) > 20  # links were counted
+            assert grouped is not None  # the fast path was tested, not skipped
+            assert sorted(grouped, key=key) == made
+        parts = backend.cmoc_parts(None)
+        assert tallies_of_groups(made, parts, list(reference[0])) == reference
+        assert queries.tallies(backend) == reference
+        assert len(reference[2]) > 20 and any(t.studies > 1 for t in reference[0].values())
+        assert queries.mechanism_evidence(backend) == queries.mechanism_evidence(
+            backend, fast=False
+        )

@@ -128,8 +128,7 @@ class TheoryGraph:
         """Counts per node type and the evidence behind each mechanism."""
         from . import queries
 
-        fast = self.backend.mechanism_evidence()
-        found = fast if fast is not None else queries.mechanism_evidence(self.backend)
+        found = queries.mechanism_evidence(self.backend)
         rows = sorted(found, key=lambda m: (-m.studies, -m.extracts, m.id))
         return Stats(review=self.review().id, counts=self.backend.counts(), mechanisms=rows)
 

@@ -45,7 +45,7 @@ from .evidence import (
     Tally,
     Targets,
     is_contested,
-    stance_counts,
+    tallies_of_groups,
 )
 from .results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from .traversal import walks
@@ -388,7 +388,8 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
                 f"{source.id} -> {dest.id} is not a link{where}; a link goes from a context "
                 "to a mechanism or from a mechanism to an outcome of the same CMOC"
             )
-        rows = [r for r in backend.evidence(holding) if r.bears_on_link(source.id, dest.id)]
+        found, studies = backend.evidence_with_studies(holding)
+        rows = [r for r in found if r.bears_on_link(source.id, dest.id)]
         tid, tlabel, ttype = f"{source.id}->{dest.id}", f"{source.label} -> {dest.label}", "Link"
     else:
         node = resolve(
@@ -399,7 +400,7 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
                 raise UsageError(
                     "cmoc narrows the evidence on a node or a link, not a CMOC", params=("cmoc",)
                 )
-            rows = backend.evidence([node.id])
+            rows, studies = backend.evidence_with_studies([node.id])
         else:
             cmocs = backend.cmocs_containing(node.id)
             if cmoc is not None:
@@ -410,10 +411,12 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
                         + (", ".join(cmocs) or "no CMOC")
                     )
                 cmocs = [cmoc]
-            rows = [r for r in backend.evidence(cmocs) if r.bears_on_node(node.id)] if cmocs else []
+            found, studies = backend.evidence_with_studies(cmocs) if cmocs else ([], {})
+            rows = [r for r in found if r.bears_on_node(node.id)]
         tid, tlabel, ttype = node.id, node.label, node.type
-    studies = backend.studies(sorted({r.study for r in rows})) if rows else []
-    return EvidenceAnswer(tid, tlabel, ttype, rows, {s["id"]: s for s in studies})
+    cited = {r.study for r in rows}
+    by_id = {i: studies[i] for i in sorted(cited) if i in studies}
+    return EvidenceAnswer(tid, tlabel, ttype, rows, by_id)
 
 
 # -- 3. gaps and 4. contested ------------------------------------------------------------------
@@ -444,43 +447,53 @@ def _node_rows(
     return [r for c in held.get(node, ()) for r in targets.on_node(c, node, ordered=ordered)]
 
 
-def tallies(backend: Backend, parts: dict[str, CmocParts] | None = None) -> Tallies:
-    """The evidence on every node, CMOC and link, from the primitives by the evidence
-    rules: the reference for ``gaps`` (a backend's fast path must give the same)."""
+def tallies(
+    backend: Backend,
+    parts: dict[str, CmocParts] | None = None,
+    nodes: list[str] | None = None,
+    *,
+    fast: bool = True,
+) -> Tallies:
+    """The evidence on each of ``nodes`` (default: every context, mechanism and outcome),
+    on every CMOC and on every link, by the evidence rules.
+
+    Counted from the backend's grouped extracts where it offers them (``fast``), else from
+    every extract: the reference, which the grouping is tested against.
+    """
     parts = backend.cmoc_parts(None) if parts is None else parts
+    if nodes is None:
+        nodes = [node.id for label in THEORY_NODES for node in backend.nodes(label)]
+    groups = backend.evidence_groups() if fast else None
+    if groups is not None:
+        return tallies_of_groups(groups, parts, nodes)
     targets = Targets(backend.evidence(None, texts=False))
     held = _holding(parts)
-    nodes = {
-        node.id: Tally.of(_node_rows(node.id, held, targets, ordered=False))
-        for label in THEORY_NODES
-        for node in backend.nodes(label)
-    }
-    cmocs = {c: Tally.of(targets.on_cmoc(c)) for c in parts}
-    links = {
+    on_node = {n: Tally.of(_node_rows(n, held, targets, ordered=False)) for n in nodes}
+    on_cmoc = {c: Tally.of(targets.on_cmoc(c)) for c in parts}
+    on_link = {
         (c, s, t): Tally.of(targets.on_link(c, s, t, ordered=False))
         for c, p in parts.items()
         for s, t in p.links()
     }
-    return nodes, cmocs, links
+    return on_node, on_cmoc, on_link
 
 
-def mechanism_evidence(backend: Backend) -> list[MechanismEvidence]:
-    """The evidence per mechanism, from the primitives: the reference for ``stats``."""
-    parts, _, targets = _everything(backend, labelled=False, texts=False)
-    held = _holding(parts)
+def mechanism_evidence(backend: Backend, *, fast: bool = True) -> list[MechanismEvidence]:
+    """The evidence per mechanism (``stats``), by the rules of :func:`tallies`."""
+    mechanisms = backend.nodes("Mechanism")
+    on_node, _, _ = tallies(backend, nodes=[m.id for m in mechanisms], fast=fast)
     out = []
-    for node in backend.nodes("Mechanism"):
-        rows = _node_rows(node.id, held, targets, ordered=False)
-        counts = stance_counts(rows)
+    for node in mechanisms:
+        t = on_node[node.id]
         out.append(
             MechanismEvidence(
                 id=node.id,
                 label=node.label,
-                extracts=len(rows),
-                studies=len({r.study for r in rows}),
-                supports=counts["supports"],
-                refutes=counts["refutes"],
-                refines=counts["refines"],
+                extracts=t.extracts,
+                studies=t.studies,
+                supports=t.supports,
+                refutes=t.refutes,
+                refines=t.refines,
             )
         )
     return out
@@ -496,8 +509,10 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         raise UsageError("min_studies must be at least 1", params=("min_studies",))
     parts = backend.cmoc_parts(None)
     labels = _labels(backend, parts)
-    fast = backend.evidence_tallies()
-    on_node, on_cmoc, on_link = fast if fast is not None else tallies(backend, parts)
+    types = [GAP_KINDS[k] for k in chosen]
+    nodes_of = {t: backend.nodes(t) for t in THEORY_NODES if t in types}
+    node_ids = [node.id for found in nodes_of.values() for node in found]
+    on_node, on_cmoc, on_link = tallies(backend, parts, node_ids)
     found: list[GapRow] = []
     totals: dict[str, tuple[int, int]] = {}
 
@@ -531,7 +546,7 @@ def gaps(backend: Backend, *, kinds: list[str] | None = None, min_studies: int =
         type_ = GAP_KINDS[kind]
         evidenced = total = 0
         if type_ in THEORY_NODES:
-            for node in backend.nodes(type_):
+            for node in nodes_of[type_]:
                 tally = on_node.get(node.id, none)
                 judge(node.id, node.label, type_, tally)
                 evidenced += tally.evidenced

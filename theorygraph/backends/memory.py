@@ -88,12 +88,8 @@ class MemoryBackend:
         found = [(d["seq"], n) for n, d in self.graph.nodes(data=True) if d["type"] == label]
         return [n for _, n in sorted(found)]
 
-    def evidence_tallies(self) -> None:
-        """No fast path: the reference, from the primitives, is fast here."""
-        return None
-
-    def mechanism_evidence(self) -> None:
-        """No fast path: the reference, from the primitives, is fast here."""
+    def evidence_groups(self) -> None:
+        """No fast path: counting from the extracts is fast here."""
         return None
 
     # -- primitives ----------------------------------------------------------------------
@@ -227,6 +223,13 @@ class MemoryBackend:
             self._all_rows = rows
             return list(rows)
         return rows
+
+    def evidence_with_studies(
+        self, cmocs: list[str]
+    ) -> tuple[list[EvidenceRow], dict[str, dict[str, Any]]]:
+        rows = self.evidence(cmocs)
+        cited = sorted({r.study for r in rows})
+        return rows, {s["id"]: s for s in self.studies(cited)} if cited else {}
 
     def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
         wanted = self.nodes_of("Study") if ids is None else ids

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
-from ..evidence import Tallies
+from ..evidence import Group
 from ..model import ReviewInfo, TheoryDocument
-from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
+from ..results import CmocParts, EvidenceRow, NodeInfo
 
 T = TypeVar("T")
 
@@ -37,20 +37,13 @@ class Backend(Protocol):
         """Number of nodes per label (every label of the schema, zero included)."""
         ...
 
-    def evidence_tallies(self) -> Tallies | None:
-        """A fast path for the evidence on every node, CMOC and link (gaps), or None.
+    def evidence_groups(self) -> list[Group] | None:
+        """A fast path for counting evidence (``gaps``, ``stats``): every extract grouped by
+        CMOC, target and stance (:class:`theorygraph.evidence.Group`), or None.
 
-        The reference is :func:`theorygraph.queries.tallies`, from the primitives below; a
-        backend that has a fast path is tested against it.
-        """
-        ...
-
-    def mechanism_evidence(self) -> list[MechanismEvidence] | None:
-        """A fast path for the evidence per mechanism (one row each), or None.
-
-        The rule is :mod:`theorygraph.evidence`'s, and ``stats`` computes it from the
-        primitives below (:func:`theorygraph.queries.mechanism_evidence`) when a backend
-        has no fast path; a backend that has one is tested against that reference.
+        The rules count from these groups (:func:`theorygraph.evidence.tallies_of_groups`);
+        without them they count from :meth:`evidence` (:func:`theorygraph.queries.tallies`,
+        the reference a backend's grouping is tested against).
         """
         ...
 
@@ -104,6 +97,13 @@ class Backend(Protocol):
 
         With ``texts=False`` a row may leave out the quote and the other texts (counting
         needs only what an extract targets, its stance and its study)."""
+        ...
+
+    def evidence_with_studies(
+        self, cmocs: list[str]
+    ) -> tuple[list[EvidenceRow], dict[str, dict[str, Any]]]:
+        """The extracts on some CMOCs (with their texts, in file order), and the records
+        of their studies by id: what an answer that cites its studies needs."""
         ...
 
     def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:

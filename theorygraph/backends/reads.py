@@ -17,9 +17,9 @@ from ..errors import (
     SourceError,
     UsageError,
 )
-from ..evidence import Tallies, Tally
+from ..evidence import Group
 from ..model import ReviewInfo, TheoryDocument
-from ..results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
+from ..results import CmocParts, EvidenceRow, NodeInfo
 from ..schema import EDGE_TYPES, LABEL_OF_SECTION
 from .bolt import Neo4jConnection, Neo4jSettings, _review_props_read
 from .convert import graph_to_document
@@ -138,23 +138,19 @@ class Neo4jBackend:
                 out[row["label"]] = row["count"]
         return out
 
-    def evidence_tallies(self) -> Tallies:
-        """The evidence on every node, CMOC and link, counted in Cypher (three statements)."""
-
-        def tally(row: dict[str, Any]) -> Tally:
-            return Tally(**{k: row[k] for k in Tally.__dataclass_fields__})
-
-        nodes = {r["id"]: tally(r) for r in self.store.read("tally_nodes", review=self.review_id)}
-        cmocs = {r["id"]: tally(r) for r in self.store.read("tally_cmocs", review=self.review_id)}
-        links = {
-            (r["cmoc"], r["source"], r["target"]): tally(r)
-            for r in self.store.read("tally_links", review=self.review_id)
-        }
-        return nodes, cmocs, links
-
-    def mechanism_evidence(self) -> list[MechanismEvidence]:
-        rows = self.store.read("stats_mechanisms", review=self.review_id)
-        return [MechanismEvidence(**row) for row in rows]
+    def evidence_groups(self) -> list[Group]:
+        """Every extract grouped by CMOC, target and stance, in one statement."""
+        return [
+            Group(
+                r["cmoc"],
+                r["link_from"],
+                r["link_to"],
+                r["stance"],
+                r["extracts"],
+                frozenset(r["studies"]),
+            )
+            for r in self.store.read("evidence_groups", review=self.review_id)
+        ]
 
     # -- primitives ----------------------------------------------------------------------
     @staticmethod
@@ -223,25 +219,38 @@ class Neo4jBackend:
             return [EvidenceRow(**r) for r in rows]
         elif cmocs is not None:
             rows = self.store.read("evidence", review=self.review_id, cmocs=list(cmocs))
+            return [self._row(r) for r in rows]
         elif not texts:  # for counting: far less to send than every quote of the review
             rows = self.store.read("evidence_targets", review=self.review_id)
             return [EvidenceRow(**r) for r in rows]
         else:
             rows = self.store.read("evidence_all", review=self.review_id)
-        return [EvidenceRow(**{**r, "kind": r["kind"] or "quote"}) for r in rows]
+        return [self._row(r) for r in rows]
+
+    @staticmethod
+    def _row(r: dict[str, Any]) -> EvidenceRow:
+        fields = {k: v for k, v in r.items() if k != "study_props"}
+        return EvidenceRow(**{**fields, "kind": r["kind"] or "quote"})
+
+    @staticmethod
+    def _study(props: dict[str, Any]) -> dict[str, Any]:
+        rest = {k: v for k, v in props.items() if k not in ("review", "id", "seq")}
+        return {"id": props["id"], **rest}
+
+    def evidence_with_studies(
+        self, cmocs: list[str]
+    ) -> tuple[list[EvidenceRow], dict[str, dict[str, Any]]]:
+        """One statement: the extracts and their studies' records together."""
+        found = self.store.read("evidence", review=self.review_id, cmocs=list(cmocs))
+        studies = {r["study"]: self._study(r["study_props"]) for r in found}
+        return [self._row(r) for r in found], studies
 
     def studies(self, ids: list[str] | None = None) -> list[dict[str, Any]]:
         if ids is None:
             rows = self.store.read("pull_nodes", label="Study", review=self.review_id)
         else:  # a few studies of many: found through the index, not by reading them all
             rows = self.store.read("studies_by_id", review=self.review_id, ids=list(ids))
-        found = {
-            r["id"]: {
-                "id": r["id"],
-                **{k: v for k, v in r["props"].items() if k not in ("review", "id", "seq")},
-            }
-            for r in rows
-        }
+        found = {r["id"]: self._study({**r["props"], "id": r["id"]}) for r in rows}
         order = [r["id"] for r in rows] if ids is None else ids
         return [found[i] for i in order if i in found]
 
