@@ -9,6 +9,9 @@ by side. Nothing here changes theorygraph: the old statements are written out be
   database holds no such review, it reads every item of the review for each row.
 - with ``replace=True``: delete the whole review (in batches of 10,000, in the write
   transaction), then create it again, as ``push --replace`` did.
+- :func:`facade_push_before`: ``TheoryGraph.push`` of an embedded graph before the
+  converters were brought together: the graph read back into a document (validated
+  again), then turned into a graph again by ``push``.
 - :func:`folder_texts_before`: a review folder as ``theorygraph import -o`` wrote it
   before :mod:`theorygraph.yamlwrite`: ruamel's pure-Python emitter, one file per part
   however large.
@@ -92,6 +95,16 @@ def push_before(
         session.execute_write(work)
     spent["write_total"] = time.perf_counter() - begun
     return time.perf_counter() - started
+
+
+def facade_push_before(store: Any, graph: Any) -> Any:
+    """``TheoryGraph(embedded).push(uri)`` as it was: ``document()`` (the graph converted
+    back and validated again), then ``store.push(document)``, which converts it to a graph
+    once more and writes that."""
+    from theorygraph.backends.convert import document_to_graph, graph_to_document
+
+    document = graph_to_document(graph)
+    return store.push_graph(document_to_graph(document))
 
 
 # -- the YAML writer before theorygraph.yamlwrite -----------------------------------------------
