@@ -610,6 +610,8 @@ class SubgraphAnswer(Answer):
     nodes: list[NodeInfo]
     edges: list[dict[str, Any]]
     paths: list[list[str]] = field(default_factory=list)
+    #: for each path, the CMOCs it goes through in order (empty for node-level paths)
+    routes: list[list[str]] = field(default_factory=list)
     #: the path search stopped at its limit: these are the shortest, not all
     truncated: bool = False
 
@@ -645,5 +647,6 @@ class SubgraphAnswer(Answer):
             "nodes": [n.as_dict() for n in self.nodes],
             "edges": self.edges,
             "paths": self.paths,
+            "routes": self.routes,
             "truncated": self.truncated,
         }

@@ -193,13 +193,26 @@ class TheoryGraph:
 
     @_consistent
     def paths(
-        self, source: str, target: str, *, max_depth: int = 6, undirected: bool = False
+        self,
+        source: str,
+        target: str,
+        *,
+        max_depth: int = 6,
+        undirected: bool = False,
+        across_cmocs: bool = False,
     ) -> SubgraphAnswer:
-        """Every path of links between two nodes, as a subgraph."""
+        """Every path between two nodes along what the CMOCs state (their links, and
+        hand-offs from one CMOC to the next), as a subgraph; ``across_cmocs`` joins the
+        links of any CMOCs at shared nodes instead."""
         from . import queries
 
         return queries.paths(
-            self.backend, source, target, max_depth=max_depth, undirected=undirected
+            self.backend,
+            source,
+            target,
+            max_depth=max_depth,
+            undirected=undirected,
+            across_cmocs=across_cmocs,
         )
 
     @_consistent

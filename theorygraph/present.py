@@ -255,17 +255,23 @@ def _table_coverageanswer(answer: CoverageAnswer) -> Table:
 def _text_subgraphanswer(answer: SubgraphAnswer) -> str | None:
     if answer.query != "paths":
         return None
-    return "\n".join(
-        f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')})"
-        for i, p in enumerate(answer.paths, 1)
-    )
+    lines = []
+    for i, p in enumerate(answer.paths, 1):
+        route = answer.routes[i - 1] if i <= len(answer.routes) else []
+        via = f"; in {' => '.join(route)}" if route else ""
+        lines.append(f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')}{via})")
+    return "\n".join(lines)
 
 
 @table.register
 def _table_subgraphanswer(answer: SubgraphAnswer) -> Table:
     if answer.query == "paths":
-        headers = ["path", "length", "nodes"]
-        rows = [[i, len(p) - 1, " -> ".join(p)] for i, p in enumerate(answer.paths, 1)]
+        headers = ["path", "length", "nodes", "cmocs"]
+        routes = answer.routes or [[] for _ in answer.paths]
+        rows = [
+            [i, len(p) - 1, " -> ".join(p), " => ".join(r)]
+            for i, (p, r) in enumerate(zip(answer.paths, routes, strict=True), 1)
+        ]
         return headers, rows, {0, 1}
     headers = ["id", "type", "label"]
     return headers, [[n.id, n.type, n.label] for n in answer.nodes], set()
