@@ -448,6 +448,9 @@ class ContestedAnswer(Answer):
 @dataclass
 class UnintendedAnswer(Answer):
     outcomes: list[tuple[NodeInfo, ChainsAnswer]]
+    #: outcomes in the review, and those it does not classify as intended or not
+    outcomes_in_all: int = 0
+    unclassified: int = 0
 
     @property
     def empty(self) -> bool:
@@ -455,7 +458,24 @@ class UnintendedAnswer(Answer):
 
     @property
     def empty_message(self) -> str:
-        return "no unintended outcomes: every outcome is marked intended"
+        total, unknown = self.outcomes_in_all, self.unclassified
+        if not unknown:
+            return "no unintended outcomes: every outcome is marked intended"
+        if unknown == total:
+            return (
+                f"no outcome is marked unintended, and none of the {plural(total, 'outcome')} "
+                "is classified as intended or not (intended: unknown)"
+            )
+        return (
+            f"no outcome is marked unintended: {total - unknown} of {total} are marked "
+            f"intended; {unknown} are not classified (intended: unknown)"
+        )
+
+    @property
+    def _unclassified_note(self) -> str:
+        if not self.unclassified:
+            return ""
+        return f"; {plural(self.unclassified, 'outcome')} not classified as intended or not"
 
     @property
     def truncated(self) -> bool:
@@ -465,7 +485,7 @@ class UnintendedAnswer(Answer):
 
     @property
     def headline(self) -> str:  # type: ignore[override]
-        text = f"{plural(len(self.outcomes), 'unintended outcome')}"
+        text = f"{plural(len(self.outcomes), 'unintended outcome')}" + self._unclassified_note
         if self.truncated:
             shown = sum(len(chains.chains) for _, chains in self.outcomes)
             text += (
@@ -482,6 +502,8 @@ class UnintendedAnswer(Answer):
         return {
             "query": "unintended",
             "headline": self.headline,
+            "outcomes_in_all": self.outcomes_in_all,
+            "unclassified": self.unclassified,
             "truncated": self.truncated,
             "outcomes": [
                 node.as_dict()
@@ -568,14 +590,27 @@ class CoverageAnswer(Answer):
         total = sum(self.all_studies.values())
         if self.by == "service_user_involvement":
             involved = self.all_studies.get("yes", 0)
+            unknown = self.all_studies.get("unknown", 0)
             with_evidence = sum(1 for _, studies, _, _ in self.rows if studies.get("yes"))
+            if total and unknown == total:
+                return (
+                    f"service-user involvement is unknown for all {plural(total, 'study')}: "
+                    "none says whether service users or carers contributed to the research"
+                )
+            untold = f" ({unknown} do not say)" if unknown else ""
             if not involved:
+                if unknown:
+                    return (
+                        f"no study is known to have involved service users: "
+                        f"{self.all_studies.get('no', 0)} of {total} did not; {unknown} do "
+                        "not say"
+                    )
                 return (
                     f"no evidence from studies involving service users: 0 of {total} studies "
                     "involved them"
                 )
             return (
-                f"{involved} of {total} studies involved service users; "
+                f"{involved} of {total} studies involved service users{untold}; "
                 f"{with_evidence} of {len(self.rows)} mechanisms have evidence from them"
             )
         spread = ", ".join(f"{v} {n}" for v, n in self.all_studies.items())

@@ -16,7 +16,7 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 __all__ = [
     "CMOC",
@@ -59,6 +59,18 @@ Id = Annotated[
     Field(description="A stable, human-readable id, unique within the review. " + ID_RULE),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _unknown(value: Any) -> Any:
+    """``unknown`` (any case) is a value of its own: the review does not say."""
+    if isinstance(value, str) and value.strip().lower() == "unknown":
+        return None
+    return value
+
+
+#: a yes/no fact a review may not report: true, false or unknown (absent means unknown,
+#: never false: "0 of 39 studies involved service users" is a finding only when they say so)
+Unknowable = Annotated[bool | None, BeforeValidator(_unknown)]
 
 
 def is_valid_id(value: object) -> bool:
@@ -181,7 +193,11 @@ class Mechanism(_Node):
 
 
 class Outcome(_Node):
-    intended: bool = True
+    intended: Unknowable = Field(
+        default=None,
+        description="Whether the programme aims at this outcome: true, false (an unintended "
+        "outcome) or unknown (the default: the review does not classify it).",
+    )
     level: OutcomeLevel | None = None
 
 
@@ -220,9 +236,10 @@ class Study(_Base):
     participants: list[str] = Field(
         default_factory=list, description="Who took part, e.g. 'leaders', 'carers'."
     )
-    service_user_involvement: bool = Field(
-        default=False,
-        description="Whether service users or carers contributed to the research itself.",
+    service_user_involvement: Unknowable = Field(
+        default=None,
+        description="Whether service users or carers contributed to the research itself: "
+        "true, false or unknown (the default: the study does not say).",
     )
     notes: str | None = None
     tags: list[str] = Field(default_factory=list)

@@ -83,18 +83,46 @@ MAX_STEPS = 2_000_000
 # -- shared helpers ------------------------------------------------------------------------
 
 
+def _label_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -> NodeInfo:
-    """The node with ``node_id`` if it is of one of ``types``; else a clear error."""
+    """The node with ``node_id`` if it is of one of ``types``, or the one node of those
+    types whose label is ``node_id`` (any case and spacing); else a clear error that
+    suggests the closest ids and labels."""
     from .words import closest_ids
 
     found = backend.lookup([node_id]).get(node_id)
     if found is not None and found.type in types:
         return found
-    pool = [i for t, ids in backend.ids_by_type().items() if t in types for i in ids]
     if found is not None:
         article = "an" if found.type[0] in "AEIOU" else "a"
         raise UsageError(f"{node_id!r} is {article} {found.type}, not a {kind}")
-    raise UnknownIdError(kind, node_id, closest_ids(node_id, pool))
+    candidates = [n for t in types for n in backend.nodes(t)]
+    wanted = _label_key(node_id)
+    labelled = [n for n in candidates if _label_key(n.label) == wanted]
+    if len(labelled) == 1:
+        return labelled[0]
+    if labelled:
+        raise UsageError(
+            f"{node_id!r} is the label of several nodes ({', '.join(n.id for n in labelled)}); "
+            "give one of their ids"
+        )
+    by_label = {_label_key(n.label): n for n in candidates}
+    near_labels = [by_label[k].id for k in closest_ids(wanted, by_label)]
+    # a word of the label (such as 'faith' in 'Faith in the portfolio') also suggests it
+    words = [n.id for n in candidates if wanted and wanted in _label_key(n.label).split()]
+    near = closest_ids(node_id, [n.id for n in candidates])
+    suggestions = list(dict.fromkeys([*near, *words, *([] if near or words else near_labels)]))
+    suggestions = suggestions[:5]
+    named = {n.id: n.label for n in candidates}
+    raise UnknownIdError(
+        kind,
+        node_id,
+        [f"{i} ({named[i]!r})" if i not in near else i for i in suggestions],
+        labels=True,
+    )
 
 
 def _labels(backend: Backend, parts: dict[str, CmocParts]) -> dict[str, NodeInfo]:
@@ -380,7 +408,7 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
         dest = resolve(backend, target_id, THEORY_NODES, "context, mechanism or outcome")
         candidates = backend.cmocs_containing(source.id)
         if cmoc is not None:
-            resolve(backend, cmoc, ("CMOC",), "CMOC")
+            cmoc = resolve(backend, cmoc, ("CMOC",), "CMOC").id
             candidates = [c for c in candidates if c == cmoc]
         parts = backend.cmoc_parts(candidates) if candidates else {}
         holding = [c for c, p in parts.items() if (source.id, dest.id) in p.links()]
@@ -406,7 +434,7 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
         else:
             cmocs = backend.cmocs_containing(node.id)
             if cmoc is not None:
-                resolve(backend, cmoc, ("CMOC",), "CMOC")
+                cmoc = resolve(backend, cmoc, ("CMOC",), "CMOC").id
                 if cmoc not in cmocs:
                     raise UsageError(
                         f"CMOC {cmoc!r} does not hold {node.id}; it is in: "
@@ -601,7 +629,9 @@ def contested(backend: Backend) -> ContestedAnswer:
 
 def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
     """Unintended outcomes and the chains that lead to them."""
-    found = [o for o in backend.nodes("Outcome") if o.props.get("intended") is False]
+    every = backend.nodes("Outcome")
+    found = [o for o in every if o.props.get("intended") is False]
+    unknown = sum(1 for o in every if o.props.get("intended") is None)
     if not 1 <= max_depth <= 20:
         raise UsageError(f"max_depth must be from 1 to 20, not {max_depth}", params=("max_depth",))
     outcomes = []
@@ -616,7 +646,7 @@ def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
             answer.truncated = True  # some chains are left out at the limit
         room -= len(answer.chains)
         outcomes.append((outcome, answer))
-    return UnintendedAnswer(outcomes)
+    return UnintendedAnswer(outcomes, outcomes_in_all=len(every), unclassified=unknown)
 
 
 # -- 6. study and coverage ---------------------------------------------------------------------
@@ -646,7 +676,7 @@ def study(backend: Backend, study_id: str) -> StudyAnswer:
 def _values(record: dict[str, Any], by: str) -> list[str]:
     value = record.get(by)
     if by == "service_user_involvement":
-        return ["yes" if value else "no"]
+        return ["unknown" if value is None else ("yes" if value else "no")]
     if by == "participants":
         return [str(v) for v in value] if value else ["unknown"]
     return [str(value)] if value not in (None, "") else ["unknown"]

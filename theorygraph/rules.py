@@ -234,9 +234,15 @@ def unlinked_contexts(items: Items) -> list[Problem]:
                 problems.append(
                     origin.problem(
                         f"context {context!r} is an outcome of {', '.join(unlinked)}, "
-                        f"which does not lead to {cmoc.id!r}",
+                        f"which {'does' if len(unlinked) == 1 else 'do'} not lead to "
+                        f"{cmoc.id!r}",
                         ("contexts", i),
-                        allowed=f"add {cmoc.id} to leads_to of {unlinked[0]} to chain them",
+                        allowed=(
+                            f"add {cmoc.id} to leads_to of {unlinked[0]} to chain them"
+                            if len(unlinked) == 1
+                            else f"add {cmoc.id} to leads_to of each of {', '.join(unlinked)} "
+                            "that hands it on"
+                        ),
                         severity="warning",
                         code="unlinked",
                     )
