@@ -163,6 +163,22 @@ def study(study_id: str, **kwargs: Any) -> None:
 
 @query.command()
 @query_options
+@handles_errors
+def directions(**kwargs: Any) -> None:
+    """How CMOCs qualify each node (increased, absent, not activated, ...).
+
+    Names the contexts, mechanisms and outcomes that appear with opposite directions
+    in different configurations.
+
+    \b
+    Example:
+      theorygraph query directions samples/portfolio-srl
+    """
+    run(kwargs, lambda g: g.directions())
+
+
+@query.command()
+@query_options
 @click.option(
     "--by",
     default="design",

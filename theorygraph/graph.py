@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ChainsAnswer,
         ContestedAnswer,
         CoverageAnswer,
+        DirectionsAnswer,
         EvidenceAnswer,
         GapsAnswer,
         StudyAnswer,
@@ -183,6 +184,13 @@ class TheoryGraph:
         from . import queries
 
         return queries.study(self.backend, study_id)
+
+    @_consistent
+    def directions(self) -> DirectionsAnswer:
+        """How the CMOCs qualify each node, and which appear with opposite directions."""
+        from . import queries
+
+        return queries.directions(self.backend)
 
     @_consistent
     def coverage(self, *, by: str = "design") -> CoverageAnswer:

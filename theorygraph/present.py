@@ -14,6 +14,7 @@ from .answers import (
     ChainsAnswer,
     ContestedAnswer,
     CoverageAnswer,
+    DirectionsAnswer,
     EvidenceAnswer,
     GapsAnswer,
     StudyAnswer,
@@ -130,7 +131,7 @@ def _text_evidenceanswer(answer: EvidenceAnswer) -> str:
             link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
             where = f", {r.location}" if r.location else ""
             out.append(f"  {r.extract} [{r.cmoc}, {link}] {answer.citation(r.study)}{where}")
-            out.append(f'    "{r.quote}"')
+            out.append(f'    "{r.quote}"' if r.kind != "citation" else "    (cited, no quote)")
             judged = ", ".join(
                 f"{k} {v}" for k, v in (("relevance", r.relevance), ("rigour", r.rigour)) if v
             )
@@ -300,3 +301,19 @@ def _text_stats(answer: Stats) -> str:
             render_table(headers, rows, numeric=numeric),
         ]
     )
+
+
+@table.register
+def _table_directionsanswer(answer: DirectionsAnswer) -> Table:
+    headers = ["id", "type", "label", "directions", "opposite"]
+    rows = [
+        [
+            node.id,
+            node.type,
+            node.label,
+            "; ".join(f"{word}: {', '.join(cmocs)}" for word, cmocs in words.items()),
+            "yes" if answer.opposite(words) else "no",
+        ]
+        for node, words in answer.rows
+    ]
+    return headers, rows, set()

@@ -29,6 +29,7 @@ from .answers import (
     ChainStep,
     ContestedAnswer,
     CoverageAnswer,
+    DirectionsAnswer,
     EvidenceAnswer,
     GapRow,
     GapsAnswer,
@@ -57,6 +58,7 @@ __all__ = [
     "chains",
     "contested",
     "coverage",
+    "directions",
     "evidence",
     "gaps",
     "neighbourhood",
@@ -276,7 +278,13 @@ def _chain(
     rows: list[EvidenceRow],
 ) -> Chain:
     steps = [
-        ChainStep(c, [labels[x] for x in parts[c].contexts], labels[m], labels[o])
+        ChainStep(
+            c,
+            [labels[x] for x in parts[c].contexts],
+            labels[m],
+            labels[o],
+            {x: q for x in (*parts[c].contexts, m, o) if (q := parts[c].qualifier(x)) is not None},
+        )
         for c, (m, o) in zip(path, combo, strict=True)
     ]
     links = []
@@ -524,6 +532,7 @@ def mechanism_evidence(backend: Backend, *, fast: bool = True) -> list[Mechanism
                 supports=t.supports,
                 refutes=t.refutes,
                 refines=t.refines,
+                quoted_supporting=t.quoted_supporting,
             )
         )
     return out
@@ -716,6 +725,21 @@ def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
         all_studies.setdefault("yes", 0)
     ordered = sorted(values, key=lambda v: (v == "unknown", _sort_key(v)))
     return CoverageAnswer(by, ordered, rows, {v: all_studies.get(v, 0) for v in ordered})
+
+
+def directions(backend: Backend) -> DirectionsAnswer:
+    """How the CMOCs qualify each context, mechanism and outcome (increased, decreased,
+    present, absent, activated, not activated), node by node."""
+    parts = backend.cmoc_parts(None)
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        for node, word, _ in p.qualifiers:
+            if word is not None:
+                found[node][word].append(p.id)
+    labels = backend.lookup(sorted(found)) if found else {}
+    order = {t: i for i, t in enumerate(THEORY_NODES)}
+    nodes = sorted(labels.values(), key=lambda n: (order.get(n.type, 3), n.id))
+    return DirectionsAnswer([(n, dict(found[n.id])) for n in nodes])
 
 
 def _sort_key(value: str) -> tuple[int, Any]:
