@@ -98,13 +98,13 @@ def _chain_ends(graph: TheoryGraph, start: str) -> set[str]:
     return {s.outcome.id for chain in answer.chains for s in chain.steps}
 
 
-@pytest.mark.parametrize("which", ["sample", "generated"])
+@pytest.mark.parametrize("which", ["sample", "portfolio", "generated"])
 def test_chains_and_paths_agree_on_which_chains_exist(sample, which):
-    document = (
-        read_theory(sample)
-        if which == "sample"
-        else generate(studies=40, mechanisms=8, extracts_per_study=2.0, seed=5)
-    )
+    document = {
+        "sample": lambda: read_theory(sample),
+        "portfolio": lambda: read_theory(sample.parent / "portfolio-srl"),
+        "generated": lambda: generate(studies=40, mechanisms=8, extracts_per_study=2.0, seed=5),
+    }[which]()
     graph = TheoryGraph.from_document(document)
     outcomes = [o.id for o in document.outcomes]
     differs = 0
