@@ -1,5 +1,6 @@
 // name: cmoc_parts
-// Some CMOCs with their contexts, mechanisms, outcomes, onward CMOCs and theories.
+// Some CMOCs with their contexts, mechanisms, outcomes, onward CMOCs, theories
+// and the qualifiers of its members (id, qualifier, note).
 // params: $review, $cmocs
 MATCH (c:TheoryItem {review: $review})
 USING INDEX SEEK c:TheoryItem(review, id)  // each id found through the index
@@ -9,5 +10,10 @@ RETURN c.id AS id, c.label AS label, c.seq AS seq,
        COLLECT { MATCH (c)-[r:HAS_MECHANISM]->(x) RETURN x.id ORDER BY r.position } AS mechanisms,
        COLLECT { MATCH (c)-[r:HAS_OUTCOME]->(x) RETURN x.id ORDER BY r.position } AS outcomes,
        COLLECT { MATCH (c)-[r:LEADS_TO]->(x) RETURN x.id ORDER BY r.position } AS leads_to,
-       COLLECT { MATCH (t)-[r:INCLUDES]->(c) RETURN t.id ORDER BY r.position } AS theories
+       COLLECT { MATCH (t)-[r:INCLUDES]->(c) RETURN t.id ORDER BY r.position } AS theories,
+       COLLECT {
+         MATCH (c)-[r:HAS_CONTEXT|HAS_MECHANISM|HAS_OUTCOME]->(x)
+         WHERE r.qualifier IS NOT NULL OR r.note IS NOT NULL
+         RETURN [x.id, r.qualifier, r.note]
+       } AS qualifiers
 ORDER BY c.seq

@@ -1,5 +1,6 @@
 // name: cmoc_parts_all
-// Every CMOC of a review with its contexts, mechanisms, outcomes, onward CMOCs, theories.
+// Every CMOC of a review with its contexts, mechanisms, outcomes, onward CMOCs, theories
+// and the qualifiers of its members (id, qualifier, note).
 // params: $review
 MATCH (c:CMOC {review: $review})
 RETURN c.id AS id, c.label AS label, c.seq AS seq,
@@ -7,5 +8,10 @@ RETURN c.id AS id, c.label AS label, c.seq AS seq,
        COLLECT { MATCH (c)-[r:HAS_MECHANISM]->(x) RETURN x.id ORDER BY r.position } AS mechanisms,
        COLLECT { MATCH (c)-[r:HAS_OUTCOME]->(x) RETURN x.id ORDER BY r.position } AS outcomes,
        COLLECT { MATCH (c)-[r:LEADS_TO]->(x) RETURN x.id ORDER BY r.position } AS leads_to,
-       COLLECT { MATCH (t)-[r:INCLUDES]->(c) RETURN t.id ORDER BY r.position } AS theories
+       COLLECT { MATCH (t)-[r:INCLUDES]->(c) RETURN t.id ORDER BY r.position } AS theories,
+       COLLECT {
+         MATCH (c)-[r:HAS_CONTEXT|HAS_MECHANISM|HAS_OUTCOME]->(x)
+         WHERE r.qualifier IS NOT NULL OR r.note IS NOT NULL
+         RETURN [x.id, r.qualifier, r.note]
+       } AS qualifiers
 ORDER BY c.seq

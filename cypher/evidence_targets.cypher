@@ -4,5 +4,5 @@
 // params: $review
 MATCH (c:CMOC {review: $review})<-[e:EVIDENCES]-(x:Extract)-[:FROM_STUDY]->(s:Study)
 RETURN x.id AS extract, c.id AS cmoc, e.link_from AS link_from, e.link_to AS link_to,
-       x.stance AS stance, s.id AS study
+       x.stance AS stance, s.id AS study, coalesce(x.kind, 'quote') AS kind
 ORDER BY x.seq

@@ -7,5 +7,5 @@ USING INDEX SEEK c:TheoryItem(review, id)  // each id found through the index
 WHERE c.id IN $cmocs AND c:CMOC
 MATCH (c)<-[e:EVIDENCES]-(x:Extract)-[:FROM_STUDY]->(s:Study)
 RETURN x.id AS extract, c.id AS cmoc, e.link_from AS link_from, e.link_to AS link_to,
-       x.stance AS stance, s.id AS study
+       x.stance AS stance, s.id AS study, coalesce(x.kind, 'quote') AS kind
 ORDER BY x.seq

@@ -77,7 +77,7 @@ def test_empty_answer_is_said_plainly(q):
 def test_unknown_id_exits_1_with_suggestion(q):
     result = q("study", "study-3")
     assert result.exit_code == 1
-    assert result.stderr.startswith("error: no study with id 'study-3'; did you mean ")
+    assert result.stderr.startswith("error: no study with id or label 'study-3'; did you mean ")
     assert "Traceback" not in result.output
 
 

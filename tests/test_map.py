@@ -184,7 +184,7 @@ def test_map_command_bad_usage(sample, tmp_path):
         main, ["map", str(sample), "--theory", "rtp", "-o", str(tmp_path / "m.html")]
     )
     assert unknown.exit_code == 1
-    assert "no theory with id 'rtp'; did you mean rpt?" in unknown.stderr
+    assert "no theory with id or label 'rtp'; did you mean rpt?" in unknown.stderr
     assert not (tmp_path / "m.html").exists()
 
 

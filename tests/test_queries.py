@@ -192,7 +192,7 @@ def test_unknown_ids_suggest_the_closest(open_graph, doc):
     with pytest.raises(UnknownIdError) as caught:
         graph.evidence("m-inspiring-intnt")
     assert str(caught.value) == (
-        "no context, mechanism, outcome or CMOC with id 'm-inspiring-intnt'; "
+        "no context, mechanism, outcome or CMOC with id or label 'm-inspiring-intnt'; "
         "did you mean m-inspiring-intent?"
     )
     with pytest.raises(UnknownIdError):

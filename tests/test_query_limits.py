@@ -44,8 +44,10 @@ def ladder(n: int = 60, *, unintended: bool = False) -> dict:
     }
 
 
-def grid(n: int = 10) -> dict:
-    """n x n CMOCs sharing n contexts, n mechanisms and n outcomes: a dense node graph."""
+def grid(n: int = 10, hand_offs: bool = False) -> dict:
+    """n x n CMOCs sharing n contexts, n mechanisms and n outcomes: a dense node graph;
+    with ``hand_offs``, each CMOC leads to every CMOC whose context has its outcome's
+    number (dense in configurations too)."""
     return {
         "theorygraph": 1,
         "review": {"id": "grid", "title": "A grid"},
@@ -59,6 +61,9 @@ def grid(n: int = 10) -> dict:
                 "contexts": [f"c{i}"],
                 "mechanisms": [f"m{j}"],
                 "outcomes": [f"o{(i + j) % n}"],
+                "leads_to": [f"k{(i + j) % n}-{k}" for k in range(n)]
+                if hand_offs and (i + j) % n != i
+                else [],
             }
             for i in range(n)
             for j in range(n)
@@ -135,20 +140,16 @@ def test_unintended_shows_at_most_the_limit_in_all(tmp_path):
     assert len(answer["outcomes"]) == 60  # every unintended outcome is still listed
 
 
-def test_paths_on_a_dense_grid_are_the_shortest_and_say_so(tmp_path):
+@pytest.mark.parametrize(
+    ("hand_offs", "flags"),
+    [(False, ["--undirected", "--across-cmocs"]), (True, ["--undirected"])],
+    ids=["node-level", "configurations"],
+)
+def test_paths_on_a_dense_grid_are_the_shortest_and_say_so(tmp_path, hand_offs, flags):
     path = tmp_path / "grid.json"
-    path.write_text(json.dumps(grid()), encoding="utf-8")
+    path.write_text(json.dumps(grid(hand_offs=hand_offs)), encoding="utf-8")
     done = run_bounded(
-        "query",
-        "paths",
-        path,
-        "c0",
-        "o9",
-        "--max-depth",
-        "20",
-        "--undirected",
-        "--format",
-        "json",
+        "query", "paths", path, "c0", "o9", "--max-depth", "20", *flags, "--format", "json"
     )
     assert done.returncode == 0, done.stderr
     answer = json.loads(done.stdout)

@@ -47,8 +47,9 @@ def test_sample_studies_are_illustrative_and_without_service_users(sample):
 def test_sample_has_the_unintended_diversity_outcome(sample):
     document = load_theory(sample).document
     assert document is not None
-    unintended = [o.id for o in document.outcomes if not o.intended]
+    unintended = [o.id for o in document.outcomes if o.intended is False]
     assert unintended == ["o-less-diversity"]
+    assert all(o.intended is True for o in document.outcomes if o.id != "o-less-diversity")
     chain = [c for c in document.cmocs if "o-less-diversity" in c.outcomes]
     assert chain and "c-pre-existing-networks" in chain[0].contexts
 

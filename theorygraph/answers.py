@@ -23,6 +23,7 @@ __all__ = [
     "ChainsAnswer",
     "ContestedAnswer",
     "CoverageAnswer",
+    "DirectionsAnswer",
     "EvidenceAnswer",
     "GapRow",
     "GapsAnswer",
@@ -97,7 +98,11 @@ class LinkEvidence:
             return "no evidence"
         counts = stance_counts(self.rows)
         parts = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        return f"{plural(self.studies, 'study')}, {plural(self.extracts, 'extract')} ({parts})"
+        cited = sum(1 for r in self.rows if r.kind == "citation")
+        if not cited:
+            return f"{plural(self.studies, 'study')}, {plural(self.extracts, 'extract')} ({parts})"
+        quoted = self.extracts - cited
+        return f"{plural(self.studies, 'study')}: {cited} cited, {quoted} quoted extracts ({parts})"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -123,18 +128,27 @@ class ChainStep:
     contexts: list[NodeInfo]
     mechanism: NodeInfo
     outcome: NodeInfo
+    #: how the CMOC qualifies its members on this step ('decreased', 'absent: a note')
+    qualifiers: dict[str, str] = field(default_factory=dict)
+
+    def named(self, node: NodeInfo) -> str:
+        """The node's label in quotes, with its qualifier in this CMOC if it has one."""
+        q = self.qualifiers.get(node.id)
+        return f"'{node.label}'" + (f" ({q})" if q else "")
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "cmoc": self.cmoc,
             "contexts": [c.id for c in self.contexts],
             "mechanism": self.mechanism.id,
             "outcome": self.outcome.id,
         }
+        if self.qualifiers:
+            out["qualifiers"] = self.qualifiers
+        return out
 
 
-def _and(labels: list[str]) -> str:
-    quoted = [f"'{label}'" for label in labels]
+def _and(quoted: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
@@ -179,9 +193,12 @@ class Chain:
         parts = []
         for i, s in enumerate(self.steps):
             lead = "In" if i == 0 else "then, in"
+            if s.contexts:
+                where = f"{lead} {_and([s.named(c) for c in s.contexts])}"
+            else:  # an incomplete configuration: the review gives no context
+                where = "With no context given" if i == 0 else "then, with no context given"
             parts.append(
-                f"{lead} {_and([c.label for c in s.contexts])}, '{s.mechanism.label}' leads to "
-                f"'{s.outcome.label}' ({s.cmoc})"
+                f"{where}, {s.named(s.mechanism)} leads to {s.named(s.outcome)} ({s.cmoc})"
             )
         return "; ".join(parts) + "."
 
@@ -303,9 +320,18 @@ class EvidenceAnswer(Answer):
         counts = stance_counts(self.rows)
         studies = len({r.study for r in self.rows})
         parts = ", ".join(f"{n} {s}" for s, n in counts.items())
+        cited = [r for r in self.rows if r.kind == "citation"]
+        if not cited:
+            return (
+                f"{plural(len(self.rows), 'extract')} from {plural(studies, 'study')} "
+                f"on {self.target_id} ({parts})"
+            )
+        # citations are evidence of their own kind: a study named, nothing quoted
+        quoted = len(self.rows) - len(cited)
         return (
-            f"{plural(len(self.rows), 'extract')} from {plural(studies, 'study')} "
-            f"on {self.target_id} ({parts})"
+            f"cited by {plural(len({r.study for r in cited}), 'study')}; quoted in "
+            f"{plural(quoted, 'extract')}; {plural(studies, 'study')} in all on "
+            f"{self.target_id} ({parts})"
         )
 
     def citation(self, study: str) -> str:
@@ -448,6 +474,9 @@ class ContestedAnswer(Answer):
 @dataclass
 class UnintendedAnswer(Answer):
     outcomes: list[tuple[NodeInfo, ChainsAnswer]]
+    #: outcomes in the review, and those it does not classify as intended or not
+    outcomes_in_all: int = 0
+    unclassified: int = 0
 
     @property
     def empty(self) -> bool:
@@ -455,7 +484,24 @@ class UnintendedAnswer(Answer):
 
     @property
     def empty_message(self) -> str:
-        return "no unintended outcomes: every outcome is marked intended"
+        total, unknown = self.outcomes_in_all, self.unclassified
+        if not unknown:
+            return "no unintended outcomes: every outcome is marked intended"
+        if unknown == total:
+            return (
+                f"no outcome is marked unintended, and none of the {plural(total, 'outcome')} "
+                "is classified as intended or not (intended: unknown)"
+            )
+        return (
+            f"no outcome is marked unintended: {total - unknown} of {total} are marked "
+            f"intended; {unknown} are not classified (intended: unknown)"
+        )
+
+    @property
+    def _unclassified_note(self) -> str:
+        if not self.unclassified:
+            return ""
+        return f"; {plural(self.unclassified, 'outcome')} not classified as intended or not"
 
     @property
     def truncated(self) -> bool:
@@ -465,7 +511,7 @@ class UnintendedAnswer(Answer):
 
     @property
     def headline(self) -> str:  # type: ignore[override]
-        text = f"{plural(len(self.outcomes), 'unintended outcome')}"
+        text = f"{plural(len(self.outcomes), 'unintended outcome')}" + self._unclassified_note
         if self.truncated:
             shown = sum(len(chains.chains) for _, chains in self.outcomes)
             text += (
@@ -482,6 +528,8 @@ class UnintendedAnswer(Answer):
         return {
             "query": "unintended",
             "headline": self.headline,
+            "outcomes_in_all": self.outcomes_in_all,
+            "unclassified": self.unclassified,
             "truncated": self.truncated,
             "outcomes": [
                 node.as_dict()
@@ -547,6 +595,54 @@ class StudyAnswer(Answer):
         }
 
 
+#: qualifiers that say opposite things of the same node
+OPPOSITE_QUALIFIERS = (
+    ("increased", "decreased"),
+    ("present", "absent"),
+    ("activated", "not-activated"),
+)
+
+
+@dataclass
+class DirectionsAnswer(Answer):
+    """How CMOCs qualify each context, mechanism and outcome, and which appear with
+    opposite directions (increased in one configuration, decreased in another)."""
+
+    #: each qualified node, with its qualifiers and the CMOCs that give each
+    rows: list[tuple[NodeInfo, dict[str, list[str]]]]
+
+    @staticmethod
+    def opposite(words: dict[str, list[str]]) -> bool:
+        return any(a in words and b in words for a, b in OPPOSITE_QUALIFIERS)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def empty_message(self) -> str:
+        return "no CMOC qualifies its contexts, mechanisms or outcomes (no directions given)"
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        both = [node.id for node, words in self.rows if self.opposite(words)]
+        text = (
+            f"{len(both)} of {plural(len(self.rows), 'qualified node')} appear with "
+            "opposite directions"
+        )
+        return text + (f": {', '.join(both)}" if both else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "directions",
+            "headline": self.headline,
+            "rows": [
+                node.as_dict() | {"directions": words, "opposite": self.opposite(words)}
+                for node, words in self.rows
+            ],
+        }
+
+
 @dataclass
 class CoverageAnswer(Answer):
     by: str
@@ -568,14 +664,27 @@ class CoverageAnswer(Answer):
         total = sum(self.all_studies.values())
         if self.by == "service_user_involvement":
             involved = self.all_studies.get("yes", 0)
+            unknown = self.all_studies.get("unknown", 0)
             with_evidence = sum(1 for _, studies, _, _ in self.rows if studies.get("yes"))
+            if total and unknown == total:
+                return (
+                    f"service-user involvement is unknown for all {plural(total, 'study')}: "
+                    "none says whether service users or carers contributed to the research"
+                )
+            untold = f" ({unknown} do not say)" if unknown else ""
             if not involved:
+                if unknown:
+                    return (
+                        f"no study is known to have involved service users: "
+                        f"{self.all_studies.get('no', 0)} of {total} did not; {unknown} do "
+                        "not say"
+                    )
                 return (
                     f"no evidence from studies involving service users: 0 of {total} studies "
                     "involved them"
                 )
             return (
-                f"{involved} of {total} studies involved service users; "
+                f"{involved} of {total} studies involved service users{untold}; "
                 f"{with_evidence} of {len(self.rows)} mechanisms have evidence from them"
             )
         spread = ", ".join(f"{v} {n}" for v, n in self.all_studies.items())
@@ -610,6 +719,8 @@ class SubgraphAnswer(Answer):
     nodes: list[NodeInfo]
     edges: list[dict[str, Any]]
     paths: list[list[str]] = field(default_factory=list)
+    #: for each path, the CMOCs it goes through in order (empty for node-level paths)
+    routes: list[list[str]] = field(default_factory=list)
     #: the path search stopped at its limit: these are the shortest, not all
     truncated: bool = False
 
@@ -645,5 +756,6 @@ class SubgraphAnswer(Answer):
             "nodes": [n.as_dict() for n in self.nodes],
             "edges": self.edges,
             "paths": self.paths,
+            "routes": self.routes,
             "truncated": self.truncated,
         }

@@ -296,7 +296,8 @@ def map_command(
     with open_source(source, review, neo4j) as graph:
         result = graph.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
     path = result.save(output)
-    click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows)", err=True)
+    apart = f"; {result.apart} in no CMOC, drawn marked" if result.apart else ""
+    click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows{apart})", err=True)
 
 
 @main.command()

@@ -163,6 +163,22 @@ def study(study_id: str, **kwargs: Any) -> None:
 
 @query.command()
 @query_options
+@handles_errors
+def directions(**kwargs: Any) -> None:
+    """How CMOCs qualify each node (increased, absent, not activated, ...).
+
+    Names the contexts, mechanisms and outcomes that appear with opposite directions
+    in different configurations.
+
+    \b
+    Example:
+      theorygraph query directions samples/portfolio-srl
+    """
+    run(kwargs, lambda g: g.directions())
+
+
+@query.command()
+@query_options
 @click.option(
     "--by",
     default="design",
@@ -189,11 +205,25 @@ def coverage(by: str, **kwargs: Any) -> None:
 @click.argument("target_node", metavar="TO")
 @click.option("--max-depth", default=6, show_default=True, help="Most links in one path.")
 @click.option("--undirected", is_flag=True, help="Follow links against their direction too.")
+@click.option(
+    "--across-cmocs",
+    is_flag=True,
+    help="Join the links of any CMOCs at shared nodes (node-level paths, which may state "
+    "chains no CMOC states).",
+)
 @handles_errors
 def paths(
-    source_node: str, target_node: str, max_depth: int, undirected: bool, **kwargs: Any
+    source_node: str,
+    target_node: str,
+    max_depth: int,
+    undirected: bool,
+    across_cmocs: bool,
+    **kwargs: Any,
 ) -> None:
-    """How two nodes connect: every path of links between them.
+    """How two nodes connect: every path between them along what the CMOCs state.
+
+    A path steps along the links of one CMOC, and from one CMOC to the next only through
+    a hand-off (leads_to); it never joins two configurations at a node they share.
 
     \b
     Example:
@@ -201,7 +231,13 @@ def paths(
     """
     run(
         kwargs,
-        lambda g: g.paths(source_node, target_node, max_depth=max_depth, undirected=undirected),
+        lambda g: g.paths(
+            source_node,
+            target_node,
+            max_depth=max_depth,
+            undirected=undirected,
+            across_cmocs=across_cmocs,
+        ),
     )
 
 

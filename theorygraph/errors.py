@@ -117,12 +117,15 @@ class InvalidTheoryError(TheoryGraphError):
 class UnknownIdError(TheoryGraphError):
     """An id asked for does not exist; the message names the closest existing ids."""
 
-    def __init__(self, kind: str, wanted: str, suggestions: list[str]) -> None:
+    def __init__(
+        self, kind: str, wanted: str, suggestions: list[str], *, labels: bool = False
+    ) -> None:
         self.kind = kind
         self.wanted = wanted
         self.suggestions = suggestions
         hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
-        super().__init__(f"no {kind} with id {wanted!r}{hint}")
+        what = "id or label" if labels else "id"
+        super().__init__(f"no {kind} with {what} {wanted!r}{hint}")
 
 
 class BackendError(TheoryGraphError):

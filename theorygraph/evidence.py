@@ -33,6 +33,7 @@ __all__ = [
     "bears_on_node",
     "citation",
     "has_support",
+    "is_citation",
     "is_contested",
     "is_supporting",
     "link_stance",
@@ -64,6 +65,15 @@ class Row(Protocol):
 
     @property
     def link_to(self) -> str | None: ...
+
+    @property
+    def kind(self) -> str: ...
+
+
+def is_citation(row: Row) -> bool:
+    """A study cited for a CMOC or link with no quote (as CMO tables cite their sources):
+    evidence of its own kind, counted apart from quoted extracts."""
+    return row.kind == "citation"
 
 
 def bears_on_link(link_from: str | None, link_to: str | None, source: str, target: str) -> bool:
@@ -135,6 +145,8 @@ class Tally:
     refines: int = 0
     studies: int = 0
     supporting: int = 0
+    #: supporting or refining extracts that quote (not citations): what a reader can check
+    quoted_supporting: int = 0
 
     @property
     def evidenced(self) -> bool:
@@ -152,6 +164,7 @@ class Tally:
             refines=counts["refines"],
             studies=len({r.study for r in rows}),
             supporting=len(supporting_studies(rows)),
+            quoted_supporting=sum(1 for r in rows if r.stance in SUPPORTING and not is_citation(r)),
         )
 
 
@@ -172,28 +185,35 @@ class Group:
     stance: str
     extracts: int
     studies: frozenset[str]
+    #: the group holds citations (studies named without a quote), not quoted extracts
+    cited: bool = False
 
     @classmethod
     def of(cls, rows: Iterable[Row]) -> list[Group]:
         """The groups of ``rows`` (the reference for a backend's grouping)."""
-        found: dict[tuple[str, str | None, str | None, str], tuple[int, set[str]]] = {}
+        found: dict[tuple[str, str | None, str | None, str, bool], tuple[int, set[str]]] = {}
         for r in rows:
-            key = (r.cmoc, r.link_from, r.link_to, r.stance)
+            key = (r.cmoc, r.link_from, r.link_to, r.stance, is_citation(r))
             count, studies = found.get(key, (0, set()))
             studies.add(r.study)
             found[key] = (count + 1, studies)
-        return [cls(*key, count, frozenset(studies)) for key, (count, studies) in found.items()]
+        return [
+            cls(*key[:4], count, frozenset(studies), cited=key[4])
+            for key, (count, studies) in found.items()
+        ]
 
 
 def _tally_groups(groups: Iterable[Group]) -> Tally:
     counts = dict.fromkeys(STANCES, 0)
     studies: set[str] = set()
     supporting: set[str] = set()
+    quoted = 0
     for g in groups:
         counts[g.stance] += g.extracts
         studies |= g.studies
         if g.stance in SUPPORTING:
             supporting |= g.studies
+            quoted += 0 if g.cited else g.extracts
     return Tally(
         extracts=sum(counts.values()),
         supports=counts["supports"],
@@ -201,6 +221,7 @@ def _tally_groups(groups: Iterable[Group]) -> Tally:
         refines=counts["refines"],
         studies=len(studies),
         supporting=len(supporting),
+        quoted_supporting=quoted,
     )
 
 

@@ -110,6 +110,8 @@ def _from_pydantic(model: type[BaseModel], err: Any, origin: Origin) -> Problem:
             "model_attributes_type": "a mapping of fields",
         }[kind]
         allowed = None
+        if kind.startswith("bool_") and _may_be_unknown(model, loc):
+            expected = "true, false or unknown"
         if (
             kind == "string_type"
             and isinstance(value, (int, float))
@@ -120,6 +122,15 @@ def _from_pydantic(model: type[BaseModel], err: Any, origin: Origin) -> Problem:
             f"expected {expected}, got {describe(value)}", loc, allowed=allowed, code="type"
         )
     return origin.problem(f"{err['msg']} (got {short(value)!r})", loc, code="invalid")
+
+
+def _may_be_unknown(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether the field at ``loc`` is a yes/no fact that may be unknown (``Unknowable``)."""
+    if not loc:
+        return False
+    owner = _model_at(model, loc[:-1])
+    info = owner.model_fields.get(str(loc[-1]))
+    return info is not None and type(None) in getattr(info.annotation, "__args__", ())
 
 
 def _model_at(model: type[BaseModel], loc: tuple[Any, ...]) -> type[BaseModel]:

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ChainsAnswer,
         ContestedAnswer,
         CoverageAnswer,
+        DirectionsAnswer,
         EvidenceAnswer,
         GapsAnswer,
         StudyAnswer,
@@ -185,6 +186,13 @@ class TheoryGraph:
         return queries.study(self.backend, study_id)
 
     @_consistent
+    def directions(self) -> DirectionsAnswer:
+        """How the CMOCs qualify each node, and which appear with opposite directions."""
+        from . import queries
+
+        return queries.directions(self.backend)
+
+    @_consistent
     def coverage(self, *, by: str = "design") -> CoverageAnswer:
         """How the evidence for each mechanism spreads over a study field."""
         from . import queries
@@ -193,13 +201,26 @@ class TheoryGraph:
 
     @_consistent
     def paths(
-        self, source: str, target: str, *, max_depth: int = 6, undirected: bool = False
+        self,
+        source: str,
+        target: str,
+        *,
+        max_depth: int = 6,
+        undirected: bool = False,
+        across_cmocs: bool = False,
     ) -> SubgraphAnswer:
-        """Every path of links between two nodes, as a subgraph."""
+        """Every path between two nodes along what the CMOCs state (their links, and
+        hand-offs from one CMOC to the next), as a subgraph; ``across_cmocs`` joins the
+        links of any CMOCs at shared nodes instead."""
         from . import queries
 
         return queries.paths(
-            self.backend, source, target, max_depth=max_depth, undirected=undirected
+            self.backend,
+            source,
+            target,
+            max_depth=max_depth,
+            undirected=undirected,
+            across_cmocs=across_cmocs,
         )
 
     @_consistent

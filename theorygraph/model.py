@@ -16,7 +16,14 @@ import re
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 __all__ = [
     "CMOC",
@@ -59,6 +66,18 @@ Id = Annotated[
     Field(description="A stable, human-readable id, unique within the review. " + ID_RULE),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _unknown(value: Any) -> Any:
+    """``unknown`` (any case) is a value of its own: the review does not say."""
+    if isinstance(value, str) and value.strip().lower() == "unknown":
+        return None
+    return value
+
+
+#: a yes/no fact a review may not report: true, false or unknown (absent means unknown,
+#: never false: "0 of 39 studies involved service users" is a finding only when they say so)
+Unknowable = Annotated[bool | None, BeforeValidator(_unknown)]
 
 
 def is_valid_id(value: object) -> bool:
@@ -111,6 +130,23 @@ class Judgement(str, Enum):
 class ExtractKind(str, Enum):
     quote = "quote"
     paraphrase = "paraphrase"
+    #: the study is cited for the CMOC (as CMO tables cite their sources), with no quote
+    citation = "citation"
+
+
+class Qualifier(str, Enum):
+    """How a context, mechanism or outcome stands in one configuration."""
+
+    increased = "increased"
+    decreased = "decreased"
+    present = "present"
+    absent = "absent"
+    activated = "activated"  # a mechanism fired
+    not_activated = "not-activated"  # a mechanism did not fire, or was hindered
+
+
+#: qualifiers only a mechanism takes
+MECHANISM_QUALIFIERS = frozenset({Qualifier.activated, Qualifier.not_activated})
 
 
 class StudyDesign(str, Enum):
@@ -181,8 +217,24 @@ class Mechanism(_Node):
 
 
 class Outcome(_Node):
-    intended: bool = True
+    intended: Unknowable = Field(
+        default=None,
+        description="Whether the programme aims at this outcome: true, false (an unintended "
+        "outcome) or unknown (the default: the review does not classify it).",
+    )
     level: OutcomeLevel | None = None
+
+
+class MemberQualifier(_Base):
+    """What one CMOC says of one of its contexts, mechanisms or outcomes: its direction
+    (``where conflict is *reduced*, trust is *enhanced*``) and/or a note in words."""
+
+    id: Id = Field(description="A context, mechanism or outcome of this CMOC.")
+    qualifier: Qualifier | None = None
+    note: str | None = Field(default=None, description="The qualifier in the review's words.")
+
+
+_MEMBERS = ("contexts", "mechanisms", "outcomes")
 
 
 class CMOC(_Base):
@@ -190,7 +242,11 @@ class CMOC(_Base):
 
     id: Id
     label: Text = Field(description="The configuration as a sentence: 'In C, M leads to O'.")
-    contexts: list[Id] = Field(min_length=1)
+    contexts: list[Id] = Field(
+        default_factory=list,
+        description="Its contexts; none when the review's table gives none (an incomplete "
+        "configuration, which validation points out).",
+    )
     mechanisms: list[Id] = Field(min_length=1)
     outcomes: list[Id] = Field(min_length=1)
     strategy: str | None = Field(default=None, description="The intervention or strategy (I).")
@@ -200,8 +256,51 @@ class CMOC(_Base):
         default_factory=list,
         description="CMOCs this one leads into: one of its outcomes is their context.",
     )
+    qualifiers: list[MemberQualifier] = Field(
+        default_factory=list,
+        description="Directions of its members (also written inline: "
+        "'- {id: m-trust, qualifier: decreased}' in contexts, mechanisms or outcomes).",
+    )
     description: str | None = None
     tags: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _inline_qualifiers(cls, data: Any) -> Any:
+        """A member written as a mapping (``{id, qualifier, note}``) is the id, qualified."""
+        if not isinstance(data, dict):
+            return data
+        lists = [v for f in _MEMBERS if isinstance(v := data.get(f), list)]
+        if not any(isinstance(value, dict) for members in lists for value in members):
+            return data
+        data = dict(data)
+        found = list(data.get("qualifiers") or [])
+        for fld in _MEMBERS:
+            members = data.get(fld)
+            if not isinstance(members, list):
+                continue
+            plain = []
+            for value in members:
+                if isinstance(value, dict) and "id" in value:
+                    plain.append(value["id"])
+                    extra = {k: v for k, v in value.items() if k != "id"}
+                    if extra:
+                        found.append({"id": value["id"], **extra})
+                else:
+                    plain.append(value)
+            data[fld] = plain
+        data["qualifiers"] = found
+        return data
+
+    @model_validator(mode="after")
+    def _qualifiers_in_member_order(self) -> CMOC:
+        """Qualifiers in the order of the members they qualify (as files are written)."""
+        order = {m: i for i, m in enumerate([*self.contexts, *self.mechanisms, *self.outcomes])}
+        self.qualifiers.sort(key=lambda q: order.get(q.id, len(order)))
+        return self
+
+    def qualifier_of(self, member: str) -> MemberQualifier | None:
+        return next((q for q in self.qualifiers if q.id == member), None)
 
 
 class Study(_Base):
@@ -220,9 +319,10 @@ class Study(_Base):
     participants: list[str] = Field(
         default_factory=list, description="Who took part, e.g. 'leaders', 'carers'."
     )
-    service_user_involvement: bool = Field(
-        default=False,
-        description="Whether service users or carers contributed to the research itself.",
+    service_user_involvement: Unknowable = Field(
+        default=None,
+        description="Whether service users or carers contributed to the research itself: "
+        "true, false or unknown (the default: the study does not say).",
     )
     notes: str | None = None
     tags: list[str] = Field(default_factory=list)
@@ -240,7 +340,9 @@ class Extract(_Base):
 
     id: Id
     study: Id
-    quote: Text
+    quote: Text | None = Field(
+        default=None, description="Required, except for a citation (kind: citation)."
+    )
     kind: ExtractKind = ExtractKind.quote
     location: str | None = Field(default=None, description="Page, section or paragraph.")
     cmoc: Id = Field(description="The CMOC the extract bears on.")

@@ -14,6 +14,7 @@ from .answers import (
     ChainsAnswer,
     ContestedAnswer,
     CoverageAnswer,
+    DirectionsAnswer,
     EvidenceAnswer,
     GapsAnswer,
     StudyAnswer,
@@ -130,7 +131,7 @@ def _text_evidenceanswer(answer: EvidenceAnswer) -> str:
             link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
             where = f", {r.location}" if r.location else ""
             out.append(f"  {r.extract} [{r.cmoc}, {link}] {answer.citation(r.study)}{where}")
-            out.append(f'    "{r.quote}"')
+            out.append(f'    "{r.quote}"' if r.kind != "citation" else "    (cited, no quote)")
             judged = ", ".join(
                 f"{k} {v}" for k, v in (("relevance", r.relevance), ("rigour", r.rigour)) if v
             )
@@ -255,17 +256,23 @@ def _table_coverageanswer(answer: CoverageAnswer) -> Table:
 def _text_subgraphanswer(answer: SubgraphAnswer) -> str | None:
     if answer.query != "paths":
         return None
-    return "\n".join(
-        f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')})"
-        for i, p in enumerate(answer.paths, 1)
-    )
+    lines = []
+    for i, p in enumerate(answer.paths, 1):
+        route = answer.routes[i - 1] if i <= len(answer.routes) else []
+        via = f"; in {' => '.join(route)}" if route else ""
+        lines.append(f"{i}. {' -> '.join(p)} ({plural(len(p) - 1, 'link')}{via})")
+    return "\n".join(lines)
 
 
 @table.register
 def _table_subgraphanswer(answer: SubgraphAnswer) -> Table:
     if answer.query == "paths":
-        headers = ["path", "length", "nodes"]
-        rows = [[i, len(p) - 1, " -> ".join(p)] for i, p in enumerate(answer.paths, 1)]
+        headers = ["path", "length", "nodes", "cmocs"]
+        routes = answer.routes or [[] for _ in answer.paths]
+        rows = [
+            [i, len(p) - 1, " -> ".join(p), " => ".join(r)]
+            for i, (p, r) in enumerate(zip(answer.paths, routes, strict=True), 1)
+        ]
         return headers, rows, {0, 1}
     headers = ["id", "type", "label"]
     return headers, [[n.id, n.type, n.label] for n in answer.nodes], set()
@@ -294,3 +301,19 @@ def _text_stats(answer: Stats) -> str:
             render_table(headers, rows, numeric=numeric),
         ]
     )
+
+
+@table.register
+def _table_directionsanswer(answer: DirectionsAnswer) -> Table:
+    headers = ["id", "type", "label", "directions", "opposite"]
+    rows = [
+        [
+            node.id,
+            node.type,
+            node.label,
+            "; ".join(f"{word}: {', '.join(cmocs)}" for word, cmocs in words.items()),
+            "yes" if answer.opposite(words) else "no",
+        ]
+        for node, words in answer.rows
+    ]
+    return headers, rows, set()

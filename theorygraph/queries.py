@@ -29,6 +29,7 @@ from .answers import (
     ChainStep,
     ContestedAnswer,
     CoverageAnswer,
+    DirectionsAnswer,
     EvidenceAnswer,
     GapRow,
     GapsAnswer,
@@ -57,6 +58,7 @@ __all__ = [
     "chains",
     "contested",
     "coverage",
+    "directions",
     "evidence",
     "gaps",
     "neighbourhood",
@@ -74,6 +76,8 @@ MAX_WALKS = 20_000
 MAX_COUNTED = 100_000
 #: paths a paths query finds at most (the shortest)
 MAX_PATHS = 500
+#: prefixes a paths query extends at most before it stops and says so
+MAX_PATH_STEPS = 200_000
 #: steps a walk search takes at most before it stops (walks it had to throw away count too)
 MAX_STEPS = 2_000_000
 
@@ -81,18 +85,46 @@ MAX_STEPS = 2_000_000
 # -- shared helpers ------------------------------------------------------------------------
 
 
+def _label_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
 def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -> NodeInfo:
-    """The node with ``node_id`` if it is of one of ``types``; else a clear error."""
+    """The node with ``node_id`` if it is of one of ``types``, or the one node of those
+    types whose label is ``node_id`` (any case and spacing); else a clear error that
+    suggests the closest ids and labels."""
     from .words import closest_ids
 
     found = backend.lookup([node_id]).get(node_id)
     if found is not None and found.type in types:
         return found
-    pool = [i for t, ids in backend.ids_by_type().items() if t in types for i in ids]
     if found is not None:
         article = "an" if found.type[0] in "AEIOU" else "a"
         raise UsageError(f"{node_id!r} is {article} {found.type}, not a {kind}")
-    raise UnknownIdError(kind, node_id, closest_ids(node_id, pool))
+    candidates = [n for t in types for n in backend.nodes(t)]
+    wanted = _label_key(node_id)
+    labelled = [n for n in candidates if _label_key(n.label) == wanted]
+    if len(labelled) == 1:
+        return labelled[0]
+    if labelled:
+        raise UsageError(
+            f"{node_id!r} is the label of several nodes ({', '.join(n.id for n in labelled)}); "
+            "give one of their ids"
+        )
+    by_label = {_label_key(n.label): n for n in candidates}
+    near_labels = [by_label[k].id for k in closest_ids(wanted, by_label)]
+    # a word of the label (such as 'faith' in 'Faith in the portfolio') also suggests it
+    words = [n.id for n in candidates if wanted and wanted in _label_key(n.label).split()]
+    near = closest_ids(node_id, [n.id for n in candidates])
+    suggestions = list(dict.fromkeys([*near, *words, *([] if near or words else near_labels)]))
+    suggestions = suggestions[:5]
+    named = {n.id: n.label for n in candidates}
+    raise UnknownIdError(
+        kind,
+        node_id,
+        [f"{i} ({named[i]!r})" if i not in near else i for i in suggestions],
+        labels=True,
+    )
 
 
 def _labels(backend: Backend, parts: dict[str, CmocParts]) -> dict[str, NodeInfo]:
@@ -246,7 +278,13 @@ def _chain(
     rows: list[EvidenceRow],
 ) -> Chain:
     steps = [
-        ChainStep(c, [labels[x] for x in parts[c].contexts], labels[m], labels[o])
+        ChainStep(
+            c,
+            [labels[x] for x in parts[c].contexts],
+            labels[m],
+            labels[o],
+            {x: q for x in (*parts[c].contexts, m, o) if (q := parts[c].qualifier(x)) is not None},
+        )
         for c, (m, o) in zip(path, combo, strict=True)
     ]
     links = []
@@ -378,7 +416,7 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
         dest = resolve(backend, target_id, THEORY_NODES, "context, mechanism or outcome")
         candidates = backend.cmocs_containing(source.id)
         if cmoc is not None:
-            resolve(backend, cmoc, ("CMOC",), "CMOC")
+            cmoc = resolve(backend, cmoc, ("CMOC",), "CMOC").id
             candidates = [c for c in candidates if c == cmoc]
         parts = backend.cmoc_parts(candidates) if candidates else {}
         holding = [c for c, p in parts.items() if (source.id, dest.id) in p.links()]
@@ -404,7 +442,7 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
         else:
             cmocs = backend.cmocs_containing(node.id)
             if cmoc is not None:
-                resolve(backend, cmoc, ("CMOC",), "CMOC")
+                cmoc = resolve(backend, cmoc, ("CMOC",), "CMOC").id
                 if cmoc not in cmocs:
                     raise UsageError(
                         f"CMOC {cmoc!r} does not hold {node.id}; it is in: "
@@ -494,6 +532,7 @@ def mechanism_evidence(backend: Backend, *, fast: bool = True) -> list[Mechanism
                 supports=t.supports,
                 refutes=t.refutes,
                 refines=t.refines,
+                quoted_supporting=t.quoted_supporting,
             )
         )
     return out
@@ -599,7 +638,9 @@ def contested(backend: Backend) -> ContestedAnswer:
 
 def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
     """Unintended outcomes and the chains that lead to them."""
-    found = [o for o in backend.nodes("Outcome") if o.props.get("intended") is False]
+    every = backend.nodes("Outcome")
+    found = [o for o in every if o.props.get("intended") is False]
+    unknown = sum(1 for o in every if o.props.get("intended") is None)
     if not 1 <= max_depth <= 20:
         raise UsageError(f"max_depth must be from 1 to 20, not {max_depth}", params=("max_depth",))
     outcomes = []
@@ -614,7 +655,7 @@ def unintended(backend: Backend, *, max_depth: int = 4) -> UnintendedAnswer:
             answer.truncated = True  # some chains are left out at the limit
         room -= len(answer.chains)
         outcomes.append((outcome, answer))
-    return UnintendedAnswer(outcomes)
+    return UnintendedAnswer(outcomes, outcomes_in_all=len(every), unclassified=unknown)
 
 
 # -- 6. study and coverage ---------------------------------------------------------------------
@@ -644,7 +685,7 @@ def study(backend: Backend, study_id: str) -> StudyAnswer:
 def _values(record: dict[str, Any], by: str) -> list[str]:
     value = record.get(by)
     if by == "service_user_involvement":
-        return ["yes" if value else "no"]
+        return ["unknown" if value is None else ("yes" if value else "no")]
     if by == "participants":
         return [str(v) for v in value] if value else ["unknown"]
     return [str(value)] if value not in (None, "") else ["unknown"]
@@ -684,6 +725,21 @@ def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
         all_studies.setdefault("yes", 0)
     ordered = sorted(values, key=lambda v: (v == "unknown", _sort_key(v)))
     return CoverageAnswer(by, ordered, rows, {v: all_studies.get(v, 0) for v in ordered})
+
+
+def directions(backend: Backend) -> DirectionsAnswer:
+    """How the CMOCs qualify each context, mechanism and outcome (increased, decreased,
+    present, absent, activated, not activated), node by node."""
+    parts = backend.cmoc_parts(None)
+    found: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for p in sorted(parts.values(), key=lambda p: p.seq):
+        for node, word, _ in p.qualifiers:
+            if word is not None:
+                found[node][word].append(p.id)
+    labels = backend.lookup(sorted(found)) if found else {}
+    order = {t: i for i, t in enumerate(THEORY_NODES)}
+    nodes = sorted(labels.values(), key=lambda n: (order.get(n.type, 3), n.id))
+    return DirectionsAnswer([(n, dict(found[n.id])) for n in nodes])
 
 
 def _sort_key(value: str) -> tuple[int, Any]:
@@ -761,27 +817,192 @@ def subgraph(
     return SubgraphAnswer(query, description, nodes, _edge_dicts(edges, labels, by_cmoc))
 
 
-def paths(
-    backend: Backend, source: str, target: str, *, max_depth: int = 6, undirected: bool = False
-) -> SubgraphAnswer:
-    """Every simple path of links between two nodes, at most ``max_depth`` links long."""
+def _configuration_graph(parts: dict[str, CmocParts], undirected: bool) -> Any:
+    """The theory as configurations state it: a state is a node *in one CMOC*. A step goes
+    along a link that CMOC states, or from one CMOC to the next through a hand-off: the
+    outcome of one that the next takes as its context (no step of its own), or, where the
+    next names none of its outcomes, the stated leads_to from each outcome to each of its
+    contexts (a step, shown as a "leads to" bridge)."""
     import networkx as nx
+
+    graph = nx.Graph() if undirected else nx.DiGraph()
+    for source, target, via, type_ in theory_links(parts):
+        if type_ == "Link":
+            graph.add_edge((via, source), (via, target), weight=1, via=via)
+        else:
+            first, nxt = via.split("->", 1)
+            graph.add_edge((first, source), (nxt, target), weight=1, via=via)
+    for p in parts.values():
+        for nxt in p.leads_to:
+            if nxt in parts:
+                for o in set(p.outcomes) & set(parts[nxt].contexts):
+                    graph.add_edge((p.id, o), (nxt, o), weight=0, via=None)
+    return graph
+
+
+State = tuple[str, str]  # a node in one CMOC
+#: how a state was reached: from a state by a step (via: the CMOC or bridge), or None
+Reached = dict[State, tuple[State, str | None] | None]
+
+
+class _Stop(Exception):
+    """The path search reached its limit."""
+
+
+def _configuration_paths(
+    graph: Any, a: str, b: str, max_depth: int
+) -> tuple[list[tuple[list[str], list[str]]], set[tuple[str, str, str]], bool]:
+    """The node-simple paths from ``a`` to ``b`` that some route through configurations
+    states (shortest first, each once however many routes state it), with the CMOCs of
+    one route each, the (from, to, via) steps those routes take, and whether the search
+    stopped at its limit."""
+    import math
+    from collections import deque
+
+    directed = graph.is_directed()
+    onward = graph.successors if directed else graph.neighbors
+    backward = graph.predecessors if directed else graph.neighbors
+    states_of: dict[str, list[State]] = defaultdict(list)
+    for state in graph.nodes:
+        states_of[state[1]].append(state)
+    # links still needed from each state to reach b, ignoring that nodes are visited once:
+    # a lower bound that prunes prefixes which cannot arrive in time (0-1 breadth first)
+    need: dict[State, int] = {s: 0 for s in states_of.get(b, [])}
+    queue = deque(need)
+    while queue:
+        state = queue.popleft()
+        for before in backward(state):
+            weight = graph.edges[before, state]["weight"]
+            if need[state] + weight < need.get(before, math.inf):
+                need[before] = need[state] + weight
+                (queue.appendleft if weight == 0 else queue.append)(before)
+
+    def closed(entry: Reached) -> Reached:
+        """The states reached, and those one hand-off (or several) further on."""
+        out = dict(entry)
+        stack = list(entry)
+        while stack:
+            state = stack.pop()
+            for nxt in onward(state):
+                if graph.edges[state, nxt]["weight"] == 0 and nxt not in out:
+                    out[nxt] = (state, None)
+                    stack.append(nxt)
+        return out
+
+    found: list[tuple[list[str], list[str]]] = []
+    used: set[tuple[str, str, str]] = set()
+    steps = 0
+
+    def record(nodes: list[str], layers: list[Reached]) -> None:
+        state = min(s for s in layers[-1] if s[1] == b)
+        route = [state]
+        i = len(layers) - 1
+        while (back := layers[i][state]) is not None:
+            before, via = back
+            if via is not None:  # a step from the layer before
+                used.add((before[1], state[1], via))
+                if not directed:
+                    used.add((state[1], before[1], via))
+                i -= 1
+            state = before
+            route.append(state)
+        route.reverse()
+        cmocs = [c for j, (c, _) in enumerate(route) if j == 0 or c != route[j - 1][0]]
+        found.append((nodes, cmocs))
+
+    def extend(nodes: list[str], layers: list[Reached], length: int) -> None:
+        nonlocal steps
+        if len(nodes) - 1 == length:
+            if nodes[-1] == b:
+                if len(found) == MAX_PATHS:
+                    raise _Stop
+                record(nodes, layers)
+            return
+        left = length - len(nodes)  # links still to take after the next one
+        ahead: dict[str, Reached] = {}
+        for state in layers[-1]:
+            for nxt in onward(state):
+                step = graph.edges[state, nxt]
+                node = nxt[1]
+                if step["weight"] == 0 or node in nodes or need.get(nxt, math.inf) > left:
+                    continue
+                if node == b and left:
+                    continue  # a path ends where it first reaches b
+                ahead.setdefault(node, {}).setdefault(nxt, (state, step["via"]))
+        for node in sorted(ahead):
+            steps += 1
+            if steps > MAX_PATH_STEPS:
+                raise _Stop
+            extend([*nodes, node], [*layers, closed(ahead[node])], length)
+
+    first = closed({s: None for s in states_of.get(a, [])})
+    truncated = False
+    if a != b and first:
+        try:
+            for length in range(1, max_depth + 1):
+                extend([a], [first], length)
+        except _Stop:
+            truncated = True
+    return found, used, truncated
+
+
+def paths(
+    backend: Backend,
+    source: str,
+    target: str,
+    *,
+    max_depth: int = 6,
+    undirected: bool = False,
+    across_cmocs: bool = False,
+) -> SubgraphAnswer:
+    """Every simple path of links between two nodes, at most ``max_depth`` links long.
+
+    A path steps only along links one CMOC states, and from one CMOC to another only
+    through a hand-off (leads_to): it never joins the links of two configurations at a
+    node they happen to share. ``across_cmocs`` walks the node-level graph instead (every
+    link of every CMOC, joined wherever nodes are shared), and says so.
+    """
 
     a = resolve(backend, source, THEORY_NODES, "context, mechanism or outcome")
     b = resolve(backend, target, THEORY_NODES, "context, mechanism or outcome")
     if not 1 <= max_depth <= 20:
         raise UsageError(f"max_depth must be from 1 to 20, not {max_depth}", params=("max_depth",))
     parts = backend.cmoc_parts(None)
-    # one edge per linked pair, however many CMOCs state the link: paths are of nodes
+    if across_cmocs:
+        return _node_level_paths(backend, parts, a.id, b.id, max_depth, undirected)
+    found, used, truncated = _configuration_paths(
+        _configuration_graph(parts, undirected), a.id, b.id, max_depth
+    )
+    keep = {n for nodes, _ in found for n in nodes}
+    answer = subgraph(backend, keep, query="paths", description=f"paths from {a.id} to {b.id}")
+    answer.edges = [e for e in answer.edges if (e["from"], e["to"], e["cmoc"]) in used]
+    answer.paths = [nodes for nodes, _ in found]
+    answer.routes = [cmocs for _, cmocs in found]
+    answer.truncated = truncated
+    if not found:
+        answer.nodes = []
+    return answer
+
+
+def _node_level_paths(
+    backend: Backend,
+    parts: dict[str, CmocParts],
+    a: str,
+    b: str,
+    max_depth: int,
+    undirected: bool,
+) -> SubgraphAnswer:
+    """Paths over the node-level graph: every link of every CMOC, joined at any shared
+    node. Such a path may state a chain no configuration states; the answer says so."""
+    import networkx as nx
+
     graph: nx.Graph = nx.Graph() if undirected else nx.DiGraph()
     for s, t, _, _ in theory_links(parts):
         graph.add_edge(s, t)
     found: list[list[str]] = []
     truncated = False
-    if a.id in graph and b.id in graph and a.id != b.id and nx.has_path(graph, a.id, b.id):
-        # shortest first, and lazily: a densely linked theory holds more paths than anyone
-        # can read, so the search stops after MAX_PATHS of them and says so
-        for path in nx.shortest_simple_paths(graph, a.id, b.id):
+    if a in graph and b in graph and a != b and nx.has_path(graph, a, b):
+        for path in nx.shortest_simple_paths(graph, a, b):
             if len(path) - 1 > max_depth:
                 break
             if len(found) == MAX_PATHS:
@@ -793,7 +1014,15 @@ def paths(
     pairs = {(p[i], p[i + 1]) for p in found for i in range(len(p) - 1)}
     if undirected:
         pairs |= {(y, x) for x, y in pairs}
-    answer = subgraph(backend, nodes, query="paths", description=f"paths from {a.id} to {b.id}")
+    answer = subgraph(
+        backend,
+        nodes,
+        query="paths",
+        description=(
+            f"node-level paths from {a} to {b} (links of any CMOCs joined at shared nodes: "
+            "a path may state a chain no configuration states)"
+        ),
+    )
     answer.edges = [e for e in answer.edges if (e["from"], e["to"]) in pairs]
     answer.paths = found
     answer.truncated = truncated

@@ -30,7 +30,14 @@ class MechanismEvidence:
     supports: int = 0
     refutes: int = 0
     refines: int = 0
+    #: supporting or refining extracts that quote (citations name a study, no quote)
+    quoted_supporting: int = 0
     type: str = "Mechanism"
+
+    @property
+    def cited_only(self) -> bool:
+        """It has evidence, and all of it is citations: nothing a reader can check."""
+        return self.evidenced and not self.quoted_supporting
 
     @property
     def evidenced(self) -> bool:
@@ -55,7 +62,11 @@ class Stats:
 
     @property
     def headline(self) -> str:
-        return f"evidence for {self.evidenced} of {len(self.mechanisms)} mechanisms"
+        text = f"evidence for {self.evidenced} of {len(self.mechanisms)} mechanisms"
+        cited_only = sum(1 for m in self.mechanisms if m.cited_only)
+        if cited_only:
+            text += f" ({cited_only} of them on citations alone, with no quote)"
+        return text
 
     #: an answer like every query's: it prints in every output format
     empty = False
@@ -100,6 +111,21 @@ class CmocParts:
     leads_to: tuple[str, ...] = ()
     theories: tuple[str, ...] = ()
     seq: int = 0
+    #: (member, qualifier, note) for the members this CMOC qualifies
+    qualifiers: tuple[tuple[str, str | None, str | None], ...] = ()
+
+    def __post_init__(self) -> None:
+        # in the order of the members (the stores hand them over in any order)
+        order = {m: i for i, m in enumerate(self.members())}
+        ordered = tuple(sorted(self.qualifiers, key=lambda q: order.get(q[0], len(order))))
+        object.__setattr__(self, "qualifiers", ordered)
+
+    def qualifier(self, member: str) -> str | None:
+        """How this CMOC qualifies ``member`` ('decreased', 'absent: a note'...), if it does."""
+        for node, word, note in self.qualifiers:
+            if node == member:
+                return ": ".join(t for t in (word, note) if t)
+        return None
 
     def links(self) -> list[tuple[str, str]]:
         """Every link: each context to each mechanism, then each mechanism to each outcome."""

@@ -218,6 +218,56 @@ def cmoc_members(items: Items) -> list[Problem]:
     return problems
 
 
+def cmoc_qualifiers(items: Items) -> list[Problem]:
+    """A qualifier names a context, mechanism or outcome of its CMOC, once; ``activated``
+    and ``not-activated`` qualify mechanisms only. A CMOC without a context is an
+    incomplete configuration (a warning: CMO tables keep such rows on purpose)."""
+    from .model import MECHANISM_QUALIFIERS
+
+    problems = []
+    for cmoc, origin in items["cmocs"]:
+        if not cmoc.contexts:
+            problems.append(
+                origin.problem(
+                    f"CMOC {cmoc.id!r} has no context (an incomplete configuration)",
+                    ("contexts",),
+                    allowed="name its contexts where the review gives them",
+                    severity="warning",
+                    code="incomplete",
+                )
+            )
+        members = {*cmoc.contexts, *cmoc.mechanisms, *cmoc.outcomes}
+        seen: set[str] = set()
+        for i, q in enumerate(cmoc.qualifiers):
+            if q.id not in members:
+                problems.append(
+                    origin.problem(
+                        f"{q.id!r} is not a context, mechanism or outcome of {cmoc.id!r}",
+                        ("qualifiers", i, "id"),
+                        allowed=", ".join(sorted(members)) or "none: the CMOC names no members",
+                        code="reference",
+                    )
+                )
+            elif q.id in seen:
+                problems.append(
+                    origin.problem(
+                        f"{q.id!r} is qualified twice", ("qualifiers", i, "id"), code="duplicate"
+                    )
+                )
+            elif q.qualifier in MECHANISM_QUALIFIERS and q.id not in cmoc.mechanisms:
+                problems.append(
+                    origin.problem(
+                        f"{q.qualifier.value!r} qualifies a mechanism, and {q.id!r} is not one "
+                        f"of {cmoc.id!r}'s mechanisms",
+                        ("qualifiers", i, "qualifier"),
+                        allowed="increased, decreased, present, absent",
+                        code="enum",
+                    )
+                )
+            seen.add(q.id)
+    return problems
+
+
 def unlinked_contexts(items: Items) -> list[Problem]:
     """A context that is another CMOC's outcome is linked to that CMOC by its leads_to
     (a warning: the chain is broken where the reviewer may have meant one)."""
@@ -234,9 +284,15 @@ def unlinked_contexts(items: Items) -> list[Problem]:
                 problems.append(
                     origin.problem(
                         f"context {context!r} is an outcome of {', '.join(unlinked)}, "
-                        f"which does not lead to {cmoc.id!r}",
+                        f"which {'does' if len(unlinked) == 1 else 'do'} not lead to "
+                        f"{cmoc.id!r}",
                         ("contexts", i),
-                        allowed=f"add {cmoc.id} to leads_to of {unlinked[0]} to chain them",
+                        allowed=(
+                            f"add {cmoc.id} to leads_to of {unlinked[0]} to chain them"
+                            if len(unlinked) == 1
+                            else f"add {cmoc.id} to leads_to of each of {', '.join(unlinked)} "
+                            "that hands it on"
+                        ),
                         severity="warning",
                         code="unlinked",
                     )
@@ -249,9 +305,19 @@ def unlinked_contexts(items: Items) -> list[Problem]:
 
 def extract_references(items: Items) -> list[Problem]:
     """An extract names an existing study and CMOC, and its link (if any) is one of that
-    CMOC's context -> mechanism or mechanism -> outcome links."""
+    CMOC's context -> mechanism or mechanism -> outcome links; it has a quote unless it is
+    a citation."""
     problems = []
     for extract, origin in items["extracts"]:
+        if extract.quote is None and extract.kind.value != "citation":
+            problems.append(
+                origin.problem(
+                    "an extract needs a quote (or a paraphrase)",
+                    ("quote",),
+                    allowed="a quote, or kind: citation for a study cited without one",
+                    code="missing",
+                )
+            )
         if found := items.reference(extract.study, "studies", origin, ("study",)):
             problems.append(found)
         if found := items.reference(extract.cmoc, "cmocs", origin, ("cmoc",)):
@@ -409,6 +475,7 @@ RULES: tuple[Rule, ...] = (
     theory_refines,
     refinement_cycles,
     cmoc_members,
+    cmoc_qualifiers,
     unlinked_contexts,
     extract_references,
     nodes_in_a_cmoc,

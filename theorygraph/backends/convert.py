@@ -33,6 +33,8 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph(review=document.review.model_dump(mode="json", exclude_defaults=True))
     for section in NODE_SECTIONS:
         skip = set(REFERENCE_FIELDS.get(section, {}))
+        if section == "cmocs":
+            skip.add("qualifiers")  # on the member arrows (see below)
         for seq, obj in enumerate(getattr(document, section)):
             props = obj.model_dump(mode="json", exclude_defaults=True, exclude=skip | {"id"})
             graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
@@ -40,9 +42,17 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
         if theory.refines:
             graph.add_edge(theory.id, theory.refines, key="REFINES", type="REFINES")
     for cmoc in document.cmocs:
+        qualified = {q.id: q for q in cmoc.qualifiers}
         for fld, rel in _CMOC_EDGE.items():
             for position, target in enumerate(getattr(cmoc, fld)):
-                graph.add_edge(cmoc.id, target, key=rel, type=rel, position=position)
+                extra: dict[str, Any] = {}
+                q = qualified.get(target) if fld != "leads_to" else None
+                if q is not None:
+                    if q.qualifier is not None:
+                        extra["qualifier"] = q.qualifier.value
+                    if q.note is not None:
+                        extra["note"] = q.note
+                graph.add_edge(cmoc.id, target, key=rel, type=rel, position=position, **extra)
         for position, theory_id in enumerate(cmoc.theories):
             graph.add_edge(theory_id, cmoc.id, key="INCLUDES", type="INCLUDES", position=position)
     for extract in document.extracts:
@@ -92,6 +102,15 @@ def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
             elif section == "cmocs":
                 for fld, rel in _CMOC_EDGE.items():
                     item[fld] = targets(node, rel)
+                qualifiers = []
+                for fld in ("contexts", "mechanisms", "outcomes"):
+                    for member in item[fld]:
+                        edge = graph.get_edge_data(node, member, key=_CMOC_EDGE[fld]) or {}
+                        q = {k: edge[k] for k in ("qualifier", "note") if edge.get(k) is not None}
+                        if q:
+                            qualifiers.append({"id": member, **q})
+                if qualifiers:
+                    item["qualifiers"] = qualifiers
                 item["theories"] = [t for _, t in sorted(included.get(node, []))]
             elif section == "extracts":
                 item["study"] = targets(node, "FROM_STUDY")[0]

@@ -133,6 +133,12 @@ class MemoryBackend:
                 self._targets(cmoc, "LEADS_TO"),
                 tuple(t for _, t in theories),
                 self.graph.nodes[cmoc]["seq"],
+                tuple(
+                    (v, d.get("qualifier"), d.get("note"))
+                    for _, v, k, d in self.graph.out_edges(cmoc, keys=True, data=True)
+                    if k in ("HAS_CONTEXT", "HAS_MECHANISM", "HAS_OUTCOME")
+                    and (d.get("qualifier") is not None or d.get("note") is not None)
+                ),
             )
         return out
 
@@ -211,7 +217,7 @@ class MemoryBackend:
                     link_to=edge.get("link_to"),
                     stance=data["stance"],
                     study=study_id,
-                    quote=data["quote"],
+                    quote=data.get("quote") or "",
                     kind=data.get("kind", "quote"),
                     location=data.get("location"),
                     rationale=data.get("rationale"),

@@ -148,6 +148,7 @@ class Neo4jBackend:
                 r["stance"],
                 r["extracts"],
                 frozenset(r["studies"]),
+                cited=r["cited"],
             )
             for r in self.store.read("evidence_groups", review=self.review_id)
         ]
@@ -189,6 +190,7 @@ class Neo4jBackend:
                 tuple(r["leads_to"]),
                 tuple(r["theories"]),
                 r["seq"],
+                tuple((q[0], q[1], q[2]) for q in r["qualifiers"]),
             )
             for r in rows
         }
@@ -230,7 +232,9 @@ class Neo4jBackend:
     @staticmethod
     def _row(r: dict[str, Any]) -> EvidenceRow:
         fields = {k: v for k, v in r.items() if k != "study_props"}
-        return EvidenceRow(**{**fields, "kind": r["kind"] or "quote"})
+        return EvidenceRow(
+            **{**fields, "kind": r["kind"] or "quote", "quote": r.get("quote") or ""}
+        )
 
     @staticmethod
     def _study(props: dict[str, Any]) -> dict[str, Any]:

@@ -383,4 +383,4 @@ class Builder:
 
 def _content_key(extract: Extract) -> tuple[Any, ...]:
     link = (extract.link.source, extract.link.target) if extract.link else None
-    return (extract.study, label_key(extract.quote), extract.cmoc, link)
+    return (extract.study, label_key(extract.quote or ""), extract.cmoc, link)

@@ -208,13 +208,19 @@ def read_year(text: str) -> int:
     return int(match.group(1))
 
 
-def read_bool(text: str) -> bool:
+def read_bool(text: str) -> bool | None:
+    """Yes, no, or unknown (None): a fact the source may not report."""
     key = _key(text)
     if key in ("true", "yes", "y", "1"):
         return True
     if key in ("false", "no", "n", "0"):
         return False
-    raise BadValue(f"{short(text)!r} is not true or false", "allowed: true, false, yes, no")
+    if key in ("unknown", "not reported", "unclear", "?"):
+        return None
+    raise BadValue(
+        f"{short(text)!r} is not true, false or unknown",
+        "allowed: true, false, yes, no, unknown",
+    )
 
 
 def split_list(text: str) -> list[str]:

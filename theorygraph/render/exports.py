@@ -75,11 +75,12 @@ def _graph(model: MapModel, clean: Any) -> nx.MultiDiGraph:
             extracts=len(n.extracts),
             evidenced=n.evidenced,
             unsupported=n.unsupported,
-            intended=n.intended,
             theories=clean(";".join(n.theories)),
             cmocs=clean(";".join(n.cmocs)),
             description=clean(n.description or ""),
             level=n.level,
+            # unknown is left out (GraphML and GEXF have no value for it): absent = unknown
+            **({} if n.intended is None else {"intended": n.intended}),
         )
     for e in model.edges:
         graph.add_edge(
@@ -193,18 +194,21 @@ def _mermaid(model: MapModel) -> str:
     ids = {n.id: f"n{i}" for i, n in enumerate(model.nodes)}
     lines = ["flowchart LR"]
     for n in model.nodes:
-        label = mermaid_text(n.label if n.intended else "\u26a0 " + n.label)
+        text = n.label if n.intended is not False else "\u26a0 " + n.label
+        label = mermaid_text(text + (" (in no CMOC)" if n.in_no_cmoc else ""))
         if n.type == "Context":
             shape = f'["{label}"]'
         elif n.type == "Mechanism":
             shape = f'(["{label}"])'
         else:
-            shape = f'("{label}")' if n.intended else f'{{{{"{label}"}}}}'
+            shape = f'("{label}")' if n.intended is not False else f'{{{{"{label}"}}}}'
         cls = n.type.lower()
         if n.unsupported:
             cls = "unsupported"
-        elif n.type == "Outcome" and not n.intended:
+        elif n.type == "Outcome" and n.intended is False:
             cls = "unintended"
+        if n.in_no_cmoc:
+            cls = "apart"
         lines.append(f"  {ids[n.id]}{shape}:::{cls}")
     styles = []
     for i, e in enumerate(model.edges):
@@ -220,6 +224,7 @@ def _mermaid(model: MapModel) -> str:
         "  classDef outcome fill:#dcfce7,stroke:#16a34a",
         "  classDef unsupported fill:#f3f4f6,stroke:#9ca3af,stroke-dasharray:5 4",
         "  classDef unintended fill:#fee2e2,stroke:#dc2626,stroke-width:3px",
+        "  classDef apart fill:#f9fafb,stroke:#6b7280,stroke-dasharray:2 3",
     ]
     return "\n".join(lines) + "\n"
 
@@ -261,9 +266,12 @@ def _dot(model: MapModel) -> str:
         if n.unsupported:
             style = 'shape=ellipse, style="dashed,filled", fillcolor="#f3f4f6", color="#9ca3af"'
             label += "\n(no evidence)"
-        elif n.type == "Outcome" and not n.intended:
+        elif n.type == "Outcome" and n.intended is False:
             style = 'shape=box, style="rounded,filled,bold", fillcolor="#fee2e2", color="#dc2626"'
             label = "⚠ " + label
+        if n.in_no_cmoc:
+            style = style.replace('style="', 'style="dotted,', 1)
+            label += "\n(in no CMOC)"
         attrs: dict[str, Any] = {"type": n.type, "studies": n.studies}
         extra = ", ".join(f'{k}="{dot_text(str(v))}"' for k, v in attrs.items())
         lines.append(f'  "{dot_text(n.id)}" [label="{dot_text(label)}", {style}, {extra}];')

@@ -59,6 +59,8 @@ class TheoryMap:
     html: str
     nodes: int
     edges: int
+    #: contexts, mechanisms and outcomes no CMOC names (drawn, marked "in no CMOC")
+    apart: int = 0
 
     def save(self, path: str | Path) -> Path:
         """Write the map as one UTF-8 file (atomically; nothing else is written)."""
@@ -108,6 +110,13 @@ def script_json(data: Any) -> str:
     return text
 
 
+def _intended(node: MapNode) -> str:
+    """An outcome's intent as the panel says it ('' for other nodes)."""
+    if node.type != "Outcome":
+        return ""
+    return {True: "intended", False: "unintended", None: "unknown"}[node.intended]
+
+
 def _node_options(node: MapNode) -> dict[str, Any]:
     style = NODE_STYLE.get(node.type, NODE_STYLE["Context"])
     color = dict(style["color"])
@@ -117,7 +126,11 @@ def _node_options(node: MapNode) -> dict[str, Any]:
         color = dict(UNSUPPORTED)
         label += "\n(no evidence)"
         options["shapeProperties"] = {"borderDashes": [5, 4]}
-    if node.type == "Outcome" and not node.intended:
+    if node.in_no_cmoc:
+        color = dict(UNSUPPORTED)
+        label += "\n(in no CMOC)"
+        options["shapeProperties"] = {"borderDashes": [2, 3]}
+    if node.type == "Outcome" and node.intended is False:
         color = dict(UNINTENDED)
         label = "\u26a0 " + label
         options["borderWidth"] = 3
@@ -274,7 +287,9 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             cmocs=node.cmocs,
             theories=node.theories,
             unsupported=node.unsupported,
-            unintended=node.type == "Outcome" and not node.intended,
+            unintended=node.type == "Outcome" and node.intended is False,
+            intended=_intended(node),
+            apart=node.in_no_cmoc,
             description=node.description or "",
             level=node.level,
             **options,
@@ -340,7 +355,8 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
     )
     # one pass, so text put in for one placeholder is never scanned for another
     page = re.sub(r"%%([A-Z_]+)%%", lambda m: values[m.group(1)], template)
-    return TheoryMap(page, len(model.nodes), len(model.edges))
+    apart = sum(1 for n in model.nodes if n.in_no_cmoc)
+    return TheoryMap(page, len(model.nodes), len(model.edges), apart)
 
 
 def _version() -> str:

@@ -35,7 +35,7 @@ class MapNode:
     extracts: list[str] = field(default_factory=list)
     studies: int = 0
     evidenced: bool = False
-    intended: bool = True
+    intended: bool | None = None  # None: the review does not say
     theories: list[str] = field(default_factory=list)
     cmocs: list[str] = field(default_factory=list)
     description: str | None = None
@@ -46,6 +46,12 @@ class MapNode:
     @property
     def unsupported(self) -> bool:
         return self.type == "Mechanism" and not self.evidenced
+
+    @property
+    def in_no_cmoc(self) -> bool:
+        """A context, mechanism or outcome that no CMOC names: shown, marked, never
+        left out."""
+        return not self.cmocs
 
 
 @dataclass
@@ -99,16 +105,24 @@ def build_map(
     ]
     description = "the whole review"
     if theory is not None:
-        queries.resolve(backend, theory, ("Theory",), "theory")
+        theory = queries.resolve(backend, theory, ("Theory",), "theory").id
         parts = {c: p for c, p in parts.items() if theory in p.theories}
         description = f"theory {theory}"
     keep: set[str] | None = None
     if focus is not None:
+        focus = queries.resolve(
+            backend, focus, (*queries.THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
+        ).id
         keep = {n.id for n in queries.neighbourhood(backend, focus, depth=depth).nodes}
         description += f", around {focus} to depth {depth}"
     members = sorted({m for p in parts.values() for m in p.members()})
+    if theory is None:
+        # what no CMOC names belongs to the review, not to a theory: shown, and marked
+        every = backend.ids_by_type()
+        held = set(members)
+        members += [i for t in queries.THEORY_NODES for i in every.get(t, []) if i not in held]
     if keep is not None:
-        members = [m for m in members if m in keep]
+        members = [m for m in members if m in keep or m == focus]
     labels = backend.lookup(members) if members else {}
     links = [e for e in queries.theory_links(parts) if e[0] in labels and e[1] in labels]
     used = sorted(
@@ -148,6 +162,9 @@ def build_map(
         }
         for r in rows
     }
+    apart = sum(1 for n in nodes if n.in_no_cmoc)
+    if apart:
+        description += f"; {apart} in no CMOC, shown apart"
     layered_layout(nodes, edges)
     return MapModel(
         title or f"{backend.review().title}",
@@ -180,7 +197,7 @@ def _nodes(
                 extracts=[r.extract for r in rows],
                 studies=len({r.study for r in rows}),
                 evidenced=has_support(rows),
-                intended=info.props.get("intended", True) is not False,
+                intended=info.props.get("intended"),
                 theories=sorted({t for p in holding for t in p.theories}),
                 cmocs=[p.id for p in holding],
                 description=info.props.get("description"),
