@@ -105,6 +105,7 @@ def model_of(labels: list[str], title: str = "T", description: str = "") -> MapM
             evidenced=True,
             intended=i % 6 != 5,  # every second outcome is unintended: drawn with a "⚠ "
             theories=["t1"],
+            cmocs=["cmoc-1"],  # in a CMOC: no "(in no CMOC)" mark
         )
         for i, label in enumerate(labels)
     ]

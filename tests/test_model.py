@@ -41,8 +41,10 @@ def test_defaults_are_left_out_of_canonical_data(mini):
     assert data["outcomes"][1]["intended"] is False
 
 
-def test_outcome_defaults_to_intended():
-    assert Outcome(id="o-a", label="A").intended is True
+def test_an_outcome_not_classified_is_of_unknown_intent():
+    assert Outcome(id="o-a", label="A").intended is None
+    assert Outcome(id="o-a", label="A", intended="unknown").intended is None
+    assert Outcome(id="o-a", label="A", intended=False).intended is False
 
 
 @pytest.mark.parametrize("bad", ["Upper", "has space", "-leading", "x" * 81, ""])

@@ -78,8 +78,13 @@ def runs() -> list[Run]:
     return done
 
 
-def _find(runs: list[Run], what: str, test: Callable[[list[str]], bool]) -> list[Run]:
-    found = [r for r in runs if test(r.args)]
+def _find(
+    runs: list[Run], what: str, test: Callable[[list[str]], bool], sample: str = SAMPLE
+) -> list[Run]:
+    """The tutorial's runs of ``what`` on ``sample`` (commands on no sample count for all)."""
+    found = [
+        r for r in runs if test(r.args) and (sample in r.command or "samples/" not in r.command)
+    ]
     assert found, f"the tutorial no longer runs {what}"
     return found
 
@@ -166,3 +171,22 @@ def test_the_unintended_outcome_and_its_chain(runs):
 def test_neo4j_lines_are_left_out():
     commands = tutorial_commands()
     assert not any("$NEO4J_URI" in c or c.split()[1] == "push" for c in commands)
+
+
+PORTFOLIO = "samples/portfolio-srl"
+
+
+def test_the_second_review_s_questions(runs):
+    def on(what: str, test: Callable[[list[str]], bool]) -> str:
+        return "\n".join(r.stdout for r in _find(runs, what, test, PORTFOLIO))
+
+    gaps = on("gaps --kind outcome", lambda a: a[:1] == ["query"] and "gaps" in a)
+    assert "o-monitoring" in gaps and "single study" in gaps
+    directions = on("query directions", lambda a: a[:2] == ["query", "directions"])
+    assert directions.rstrip().endswith(
+        "5 of 12 qualified nodes appear with opposite directions: m-ap, m-m, o-feedback, "
+        "o-learning-objectives, o-self-assessment"
+    )
+    cycle = on("chains of the learning cycle", lambda a: a[:2] == ["query", "chains"])
+    assert "2 chains; 0 carried whole by a single study" in cycle
+    assert "6 links without supporting evidence: the chain is not evidenced." in cycle
