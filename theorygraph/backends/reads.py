@@ -52,11 +52,17 @@ class Neo4jBackend:
                 before = self._revision()
                 try:
                     result = answer()
-                except Exception:
+                except (BackendError, SourceError):
+                    raise  # the store's own failures (a timeout, a lost server) as they are
+                except Exception as exc:
                     # a read torn by a push can fail to assemble (a CMOC seen before its
                     # links); that is a reason to read again, not an error, unless the
                     # review did not change meanwhile
-                    if self._revision() == before:
+                    try:
+                        changed = self._revision() != before
+                    except Exception:
+                        raise exc from None
+                    if not changed:
                         raise
                     torn = True
                 else:
