@@ -25,6 +25,7 @@ from .cli_common import (
     review_option,
     source_argument,
     version,
+    view_options,
 )
 from .words import plural
 
@@ -99,12 +100,15 @@ def validate(source: str, fmt: str, strict: bool) -> None:
 @main.command()
 @source_argument
 @review_option
+@view_options
 @format_option(*OUTPUT_FORMATS)
 @neo4j_options
 @handles_errors
 def stats(
     source: str,
     review: str | None,
+    theory: str | None,
+    theme: str | None,
     fmt: str,
     neo4j: Neo4jOptions,
 ) -> None:
@@ -118,7 +122,7 @@ def stats(
       theorygraph stats bolt://127.0.0.1:7687 --review ics-leadership
     """
     with open_source(source, review, neo4j) as graph:
-        emit(graph.stats(), fmt)
+        emit(graph.within(theory=theory, theme=theme).stats(), fmt)
 
 
 @main.command()
@@ -254,6 +258,9 @@ def pull(
     help="The HTML file to write (one file, nothing else).",
 )
 @click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
+@click.option(
+    "--theme", metavar="THEME", help="Only the CMOCs of this theme ('Theme / Sub-theme')."
+)
 @click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
 @click.option("--depth", default=1, show_default=True, help="Links around --focus.")
 @click.option("--title", help="The map's title (default: the review's title).")
@@ -271,6 +278,7 @@ def map_command(
     review: str | None,
     output: str,
     theory: str | None,
+    theme: str | None,
     focus: str | None,
     depth: int,
     title: str | None,
@@ -294,7 +302,8 @@ def map_command(
     if not Path(output).parent.is_dir() and str(Path(output).parent):
         raise click.UsageError(f"{output!r}: folder {Path(output).parent} does not exist")
     with open_source(source, review, neo4j) as graph:
-        result = graph.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
+        view = graph.within(theme=theme)
+        result = view.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
     path = result.save(output)
     apart = f"; {result.apart} in no CMOC, drawn marked" if result.apart else ""
     click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows{apart})", err=True)
@@ -317,6 +326,9 @@ def map_command(
     help="The file to write (default: standard output).",
 )
 @click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
+@click.option(
+    "--theme", metavar="THEME", help="Only the CMOCs of this theme ('Theme / Sub-theme')."
+)
 @click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
 @click.option("--depth", default=1, show_default=True, help="Links around --focus.")
 @neo4j_options
@@ -327,6 +339,7 @@ def export(
     fmt: str,
     output: str | None,
     theory: str | None,
+    theme: str | None,
     focus: str | None,
     depth: int,
     neo4j: Neo4jOptions,
@@ -350,10 +363,12 @@ def export(
         )
     with open_source(source, review, neo4j) as graph:
         if output:
-            path = graph.write_export(fmt, output, theory=theory, focus=focus, depth=depth)
+            path = graph.within(theme=theme).write_export(
+                fmt, output, theory=theory, focus=focus, depth=depth
+            )
             click.echo(f"wrote {path}", err=True)
             return
-        text = graph.export(fmt, theory=theory, focus=focus, depth=depth)
+        text = graph.within(theme=theme).export(fmt, theory=theory, focus=focus, depth=depth)
     click.echo(text, nl=False)
 
 

@@ -125,6 +125,7 @@ FLAGS = {
     "cmoc": "--cmoc",
     "review": "--review",
     "theory": "--theory",
+    "theme": "--theme",
     "focus": "--focus",
 }
 
@@ -305,3 +306,15 @@ class _Bars:
 
     def __exit__(self, *exc: object) -> None:
         self._close()
+
+
+def view_options(func: F) -> F:
+    """--theory and --theme: answer for one programme theory and/or one theme."""
+    func = click.option(
+        "--theme",
+        metavar="THEME",
+        help="Only the CMOCs of this theme (a sub-theme as 'Theme / Sub-theme').",
+    )(func)
+    return click.option(
+        "--theory", metavar="ID", help="Only the CMOCs of this programme theory (id or label)."
+    )(func)

@@ -12,7 +12,14 @@ from typing import Any, TypeVar
 import click
 
 from .choices import COVERAGE_FIELDS, GAP_KINDS, OUTPUT_FORMATS
-from .cli_common import emit, handles_errors, neo4j_options, open_source, review_option
+from .cli_common import (
+    emit,
+    handles_errors,
+    neo4j_options,
+    open_source,
+    review_option,
+    view_options,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,8 +27,10 @@ __all__ = ["query"]
 
 
 def query_options(func: F) -> F:
-    """SOURCE, --review, --format and the Neo4j options, shared by every query."""
+    """SOURCE, --review, --theory, --theme, --format and the Neo4j options, shared by
+    every query."""
     func = neo4j_options(func)
+    func = view_options(func)
     func = click.option(
         "--format",
         "fmt",
@@ -38,8 +47,9 @@ def run(kwargs: dict[str, Any], ask: Callable[[Any], Any]) -> None:
     """Open the source, ask the question, print the answer."""
     fmt = kwargs.pop("fmt")
     options = kwargs.pop("neo4j")
+    theory, theme = kwargs.pop("theory"), kwargs.pop("theme")
     with open_source(kwargs.pop("source"), kwargs.pop("review"), options) as g:
-        answer = ask(g)
+        answer = ask(g.within(theory=theory, theme=theme))
     emit(answer, fmt)
 
 

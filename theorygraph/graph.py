@@ -109,6 +109,27 @@ class TheoryGraph:
         graph._check_review(review)
         return graph
 
+    def within(self, *, theory: str | None = None, theme: str | None = None) -> TheoryGraph:
+        """This review seen through one programme theory (id or label) and/or one theme
+        (a sub-theme as 'Theme / Sub-theme'): every query, ``stats``, ``map`` and
+        ``export`` then answer for its CMOCs only. Without either, this graph itself."""
+        if theory is None and theme is None:
+            return self
+        from . import queries
+        from .backends.view import View, in_theme
+
+        if theory is not None:
+            theory = self.backend.consistent(
+                lambda: queries.resolve(self.backend, theory, ("Theory",), "theory").id
+            )
+        if theme is not None:
+            cmocs = self.backend.consistent(lambda: self.backend.nodes("CMOC"))
+            themes = sorted({t for c in cmocs if (t := c.props.get("theme"))})
+            if not any(in_theme(t, theme) for t in themes):
+                allowed = ", ".join(repr(t) for t in themes) or "none: no CMOC has a theme"
+                raise UsageError(f"no CMOC has the theme {theme!r}; themes: {allowed}")
+        return TheoryGraph(View(self.backend, theory, theme), self.source)  # type: ignore[arg-type]
+
     def _check_review(self, wanted: str | None) -> None:
         actual = self.review().id
         if wanted is not None and wanted != actual:
@@ -326,7 +347,13 @@ class TheoryGraph:
         """
         from .backends.memory import MemoryBackend
         from .backends.neo4j import Neo4jStore
+        from .backends.view import View
 
+        if isinstance(self.backend, View):
+            raise UsageError(
+                "push the whole review: a view of one theory or theme would replace the "
+                "review with a part of it"
+            )
         # an embedded graph is pushed as it is; any other source is converted once
         backend = self.backend
         if not isinstance(backend, MemoryBackend):

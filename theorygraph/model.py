@@ -185,12 +185,23 @@ class ReviewInfo(_Base):
     notes: str | None = None
 
 
+class TheoryKind(str, Enum):
+    """Whether a theory is a version of the review's theory or a part of it."""
+
+    version = "version"  # initial, refined, final: versions follow each other (refines)
+    part = "part"  # parts or themes of one theory, side by side
+
+
 class ProgrammeTheory(_Base):
-    """A named, versioned set of CMOCs (CMOCs name the theories that include them)."""
+    """A named set of CMOCs (CMOCs name the theories that include them): a version of the
+    review's programme theory, or one part of it."""
 
     id: Id
     label: Text
-    version: Text = Field(description="A version label such as '1.0' or '2021-03'.")
+    kind: TheoryKind = TheoryKind.version
+    version: str | None = Field(
+        default=None, description="A version label such as '1.0' or '2021-03'."
+    )
     status: TheoryStatus = TheoryStatus.initial
     refines: Id | None = Field(default=None, description="The theory this one refines.")
     description: str | None = None
@@ -255,6 +266,10 @@ class CMOC(_Base):
     leads_to: list[Id] = Field(
         default_factory=list,
         description="CMOCs this one leads into: one of its outcomes is their context.",
+    )
+    theme: str | None = Field(
+        default=None,
+        description="The theme the review groups it under; a sub-theme as 'Theme / Sub-theme'.",
     )
     qualifiers: list[MemberQualifier] = Field(
         default_factory=list,

@@ -141,7 +141,16 @@ def theory_refines(items: Items) -> list[Problem]:
     for theory, origin in items["theories"]:
         if theory.refines is None:
             continue
-        if theory.refines == theory.id:
+        if theory.kind.value == "part":
+            problems.append(
+                origin.problem(
+                    "a part of the review's theory does not refine another theory",
+                    ("refines",),
+                    allowed="kind: version for a new version of a theory; parts sit side by side",
+                    code="invalid",
+                )
+            )
+        elif theory.refines == theory.id:
             problems.append(
                 origin.problem("a theory cannot refine itself", ("refines",), code="cycle")
             )
