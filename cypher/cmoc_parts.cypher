@@ -1,6 +1,7 @@
 // name: cmoc_parts
 // Some CMOCs with their contexts, mechanisms, outcomes, onward CMOCs, theories
-// and the qualifiers of its members (id, qualifier, note).
+// the qualifiers of its members (id, qualifier, note) and how it hands on to the CMOCs
+// it leads to (next, role, outcome, provenance, note).
 // params: $review, $cmocs
 MATCH (c:TheoryItem {review: $review})
 USING INDEX SEEK c:TheoryItem(review, id)  // each id found through the index
@@ -15,5 +16,11 @@ RETURN c.id AS id, c.label AS label, c.seq AS seq,
          MATCH (c)-[r:HAS_CONTEXT|HAS_MECHANISM|HAS_OUTCOME]->(x)
          WHERE r.qualifier IS NOT NULL OR r.note IS NOT NULL
          RETURN [x.id, r.qualifier, r.note]
-       } AS qualifiers
+       } AS qualifiers,
+       COLLECT {
+         MATCH (c)-[r:LEADS_TO]->(x)
+         WHERE r.role IS NOT NULL OR r.outcome IS NOT NULL OR r.provenance IS NOT NULL
+            OR r.note IS NOT NULL
+         RETURN [x.id, r.role, r.outcome, r.provenance, r.note]
+       } AS hand_offs
 ORDER BY c.seq

@@ -1,6 +1,7 @@
 // name: cmoc_parts_all
 // Every CMOC of a review with its contexts, mechanisms, outcomes, onward CMOCs, theories
-// and the qualifiers of its members (id, qualifier, note).
+// the qualifiers of its members (id, qualifier, note) and how it hands on to the CMOCs
+// it leads to (next, role, outcome, provenance, note).
 // params: $review
 MATCH (c:CMOC {review: $review})
 RETURN c.id AS id, c.label AS label, c.seq AS seq,
@@ -13,5 +14,11 @@ RETURN c.id AS id, c.label AS label, c.seq AS seq,
          MATCH (c)-[r:HAS_CONTEXT|HAS_MECHANISM|HAS_OUTCOME]->(x)
          WHERE r.qualifier IS NOT NULL OR r.note IS NOT NULL
          RETURN [x.id, r.qualifier, r.note]
-       } AS qualifiers
+       } AS qualifiers,
+       COLLECT {
+         MATCH (c)-[r:LEADS_TO]->(x)
+         WHERE r.role IS NOT NULL OR r.outcome IS NOT NULL OR r.provenance IS NOT NULL
+            OR r.note IS NOT NULL
+         RETURN [x.id, r.role, r.outcome, r.provenance, r.note]
+       } AS hand_offs
 ORDER BY c.seq

@@ -130,6 +130,23 @@ class ChainStep:
     outcome: NodeInfo
     #: how the CMOC qualifies its members on this step ('decreased', 'absent: a note')
     qualifiers: dict[str, str] = field(default_factory=dict)
+    #: how the step before hands on to this one, when the review says more than "its
+    #: outcome is this context": role (context or mechanism), outcome, provenance, note
+    handed: dict[str, str] | None = None
+
+    def hand_off_text(self) -> str:
+        """The hand-off into this step in words ('' for a plain context hand-off)."""
+        if not self.handed:
+            return ""
+        h = self.handed
+        text = (
+            f"with '{h['label']}' as a resource of its mechanism"
+            if h["role"] == "mechanism"
+            else f"with '{h['label']}' as its context"
+        )
+        who = {"stated": "stated by the authors", "inferred": "inferred by the reviewers"}
+        said = "; ".join(t for t in (who.get(h.get("provenance", ""), ""), h.get("note")) if t)
+        return text + (f" ({said})" if said else "")
 
     def named(self, node: NodeInfo) -> str:
         """The node's label in quotes, with its qualifier in this CMOC if it has one."""
@@ -145,6 +162,8 @@ class ChainStep:
         }
         if self.qualifiers:
             out["qualifiers"] = self.qualifiers
+        if self.handed:
+            out["hand_off"] = {k: v for k, v in self.handed.items() if k != "label"}
         return out
 
 
@@ -192,11 +211,14 @@ class Chain:
     def label(self) -> str:
         parts = []
         for i, s in enumerate(self.steps):
-            lead = "In" if i == 0 else "then, in"
+            opening = "" if i == 0 else "then, "
+            if s.handed:
+                opening += s.hand_off_text() + ", "
             if s.contexts:
-                where = f"{lead} {_and([s.named(c) for c in s.contexts])}"
+                where = f"{opening}in {_and([s.named(c) for c in s.contexts])}"
             else:  # an incomplete configuration: the review gives no context
-                where = "With no context given" if i == 0 else "then, with no context given"
+                where = f"{opening}with no context given"
+            where = where[0].upper() + where[1:] if i == 0 else where
             parts.append(
                 f"{where}, {s.named(s.mechanism)} leads to {s.named(s.outcome)} ({s.cmoc})"
             )

@@ -245,7 +245,56 @@ class MemberQualifier(_Base):
     note: str | None = Field(default=None, description="The qualifier in the review's words.")
 
 
+class HandOffRole(str, Enum):
+    """What an outcome of one CMOC becomes in the next."""
+
+    context = "context"  # the next CMOC's context (the default)
+    mechanism = "mechanism"  # a resource or trigger of the next CMOC's mechanism
+
+
+class Provenance(str, Enum):
+    """Who says a hand-off happens."""
+
+    stated = "stated"  # the authors of the review or of the studies
+    inferred = "inferred"  # the reviewers, reading across configurations
+
+
+class HandOff(_Base):
+    """How a CMOC hands on to one of the CMOCs it leads to (``leads_to``)."""
+
+    cmoc: Id = Field(description="A CMOC this one leads to.")
+    role: HandOffRole = HandOffRole.context
+    outcome: Id | None = Field(
+        default=None,
+        description="The outcome of this CMOC that is handed on (for a context hand-off, "
+        "the outcome the next CMOC names among its contexts).",
+    )
+    provenance: Provenance | None = None
+    note: str | None = None
+
+
 _MEMBERS = ("contexts", "mechanisms", "outcomes")
+
+
+def _inline_hand_offs(data: dict[str, Any]) -> dict[str, Any]:
+    """A leads_to entry written as a mapping (``{cmoc, role, ...}``) is the CMOC's id,
+    with the rest kept in ``hand_offs``."""
+    onward = data.get("leads_to")
+    if not isinstance(onward, list) or not any(isinstance(v, dict) for v in onward):
+        return data
+    data = dict(data)
+    found = list(data.get("hand_offs") or [])
+    plain = []
+    for value in onward:
+        if isinstance(value, dict) and "cmoc" in value:
+            plain.append(value["cmoc"])
+            if set(value) - {"cmoc"}:
+                found.append(dict(value))
+        else:
+            plain.append(value)
+    data["leads_to"] = plain
+    data["hand_offs"] = found
+    return data
 
 
 class CMOC(_Base):
@@ -267,6 +316,11 @@ class CMOC(_Base):
         default_factory=list,
         description="CMOCs this one leads into: one of its outcomes is their context.",
     )
+    hand_offs: list[HandOff] = Field(
+        default_factory=list,
+        description="How it hands on to the CMOCs it leads to (also written inline: "
+        "'- {cmoc: cmoc-02, role: mechanism, outcome: o-trust}' in leads_to).",
+    )
     theme: str | None = Field(
         default=None,
         description="The theme the review groups it under; a sub-theme as 'Theme / Sub-theme'.",
@@ -287,8 +341,9 @@ class CMOC(_Base):
             return data
         lists = [v for f in _MEMBERS if isinstance(v := data.get(f), list)]
         if not any(isinstance(value, dict) for members in lists for value in members):
-            return data
+            return _inline_hand_offs(data)
         data = dict(data)
+        data = _inline_hand_offs(data)
         found = list(data.get("qualifiers") or [])
         for fld in _MEMBERS:
             members = data.get(fld)
@@ -312,7 +367,12 @@ class CMOC(_Base):
         """Qualifiers in the order of the members they qualify (as files are written)."""
         order = {m: i for i, m in enumerate([*self.contexts, *self.mechanisms, *self.outcomes])}
         self.qualifiers.sort(key=lambda q: order.get(q.id, len(order)))
+        onward = {c: i for i, c in enumerate(self.leads_to)}
+        self.hand_offs.sort(key=lambda h: onward.get(h.cmoc, len(onward)))
         return self
+
+    def hand_off_to(self, cmoc: str) -> HandOff | None:
+        return next((h for h in self.hand_offs if h.cmoc == cmoc), None)
 
     def qualifier_of(self, member: str) -> MemberQualifier | None:
         return next((q for q in self.qualifiers if q.id == member), None)

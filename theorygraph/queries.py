@@ -284,14 +284,26 @@ def _chain(
             labels[m],
             labels[o],
             {x: q for x in (*parts[c].contexts, m, o) if (q := parts[c].qualifier(x)) is not None},
+            _handed(parts[path[i - 1]], c, labels[combo[i - 1][1]]) if i else None,
         )
-        for c, (m, o) in zip(path, combo, strict=True)
+        for i, (c, (m, o)) in enumerate(zip(path, combo, strict=True))
     ]
     links = []
     for s in steps:
         links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
         links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
     return Chain(steps, links)
+
+
+def _handed(before: CmocParts, cmoc: str, outcome: NodeInfo) -> dict[str, str] | None:
+    """How ``before`` hands ``outcome`` on to ``cmoc``, when the review says more than
+    'its outcome is the next context' (a role, who says so, a note)."""
+    role, _, provenance, note = before.hand_off(cmoc)
+    if role == "context" and provenance is None and note is None:
+        return None
+    out = {"role": role, "outcome": outcome.id, "label": outcome.label}
+    out.update({k: v for k, v in (("provenance", provenance), ("note", note)) if v})
+    return out
 
 
 def _hops(backend: Backend, starts: list[str], direction: str, max_cmocs: int) -> dict[str, list]:
@@ -390,7 +402,7 @@ def _step_pairs(
     if anchor is not None and anchor.type != "CMOC" and anchor.id not in p.contexts:
         pairs = [pair for pair in pairs if anchor.id in pair]
     if i + 1 < len(path):
-        feeds = set(p.outcomes) & set(parts[path[i + 1]].contexts)
+        feeds = p.feeds(parts[path[i + 1]])
         if i + 1 < length:
             # the next CMOC names some outcomes of this one as its contexts: go through them
             if feeds:
@@ -757,9 +769,18 @@ def theory_links(parts: dict[str, CmocParts]) -> list[tuple[str, str, str, str]]
             out.append((source, target, p.id, "Link"))
     for p in sorted(parts.values(), key=lambda p: p.seq):
         for nxt in p.leads_to:
-            if nxt not in parts or set(p.outcomes) & set(parts[nxt].contexts):
+            if nxt not in parts:
+                continue
+            role, outcome, _, _ = p.hand_off(nxt)
+            handed = [outcome] if outcome is not None else list(p.outcomes)
+            if role == "mechanism":  # the outcome feeds the next CMOC's mechanism
+                for o in handed:
+                    for m in parts[nxt].mechanisms:
+                        out.append((o, m, f"{p.id}->{nxt}", "LeadsTo"))
+                continue
+            if set(handed) & set(parts[nxt].contexts):
                 continue  # the next CMOC names the outcome as its context: links carry it
-            for o in p.outcomes:
+            for o in handed:
                 for c in parts[nxt].contexts:
                     out.append((o, c, f"{p.id}->{nxt}", "LeadsTo"))
     return out
@@ -822,7 +843,8 @@ def _configuration_graph(parts: dict[str, CmocParts], undirected: bool) -> Any:
     along a link that CMOC states, or from one CMOC to the next through a hand-off: the
     outcome of one that the next takes as its context (no step of its own), or, where the
     next names none of its outcomes, the stated leads_to from each outcome to each of its
-    contexts (a step, shown as a "leads to" bridge)."""
+    contexts, or, for a hand-off to the next CMOC's mechanism, from the outcome to that
+    mechanism (a step, shown as a "leads to" bridge)."""
     import networkx as nx
 
     graph = nx.Graph() if undirected else nx.DiGraph()
@@ -834,8 +856,8 @@ def _configuration_graph(parts: dict[str, CmocParts], undirected: bool) -> Any:
             graph.add_edge((first, source), (nxt, target), weight=1, via=via)
     for p in parts.values():
         for nxt in p.leads_to:
-            if nxt in parts:
-                for o in set(p.outcomes) & set(parts[nxt].contexts):
+            if nxt in parts and p.hand_off(nxt)[0] == "context":
+                for o in p.feeds(parts[nxt]) & set(parts[nxt].contexts):
                     graph.add_edge((p.id, o), (nxt, o), weight=0, via=None)
     return graph
 

@@ -113,12 +113,34 @@ class CmocParts:
     seq: int = 0
     #: (member, qualifier, note) for the members this CMOC qualifies
     qualifiers: tuple[tuple[str, str | None, str | None], ...] = ()
+    #: (next CMOC, role, outcome, provenance, note) for the hand-offs it describes
+    hand_offs: tuple[tuple[str, str | None, str | None, str | None, str | None], ...] = ()
+
+    def hand_off(self, nxt: str) -> tuple[str, str | None, str | None, str | None]:
+        """How this CMOC hands on to ``nxt``: role (context by default), outcome,
+        provenance and note."""
+        for to, role, outcome, provenance, note in self.hand_offs:
+            if to == nxt:
+                return role or "context", outcome, provenance, note
+        return "context", None, None, None
+
+    def feeds(self, nxt: CmocParts) -> set[str]:
+        """The outcomes of this CMOC that carry a chain on into ``nxt``: the one a hand-off
+        names; else, for a context hand-off, those ``nxt`` takes as its contexts (empty:
+        the hand-off names no outcome, and any may carry on)."""
+        role, outcome, _, _ = self.hand_off(nxt.id)
+        if outcome is not None:
+            return {outcome}
+        return set() if role == "mechanism" else set(self.outcomes) & set(nxt.contexts)
 
     def __post_init__(self) -> None:
         # in the order of the members (the stores hand them over in any order)
         order = {m: i for i, m in enumerate(self.members())}
         ordered = tuple(sorted(self.qualifiers, key=lambda q: order.get(q[0], len(order))))
         object.__setattr__(self, "qualifiers", ordered)
+        onward = {c: i for i, c in enumerate(self.leads_to)}
+        handed = tuple(sorted(self.hand_offs, key=lambda h: onward.get(h[0], len(onward))))
+        object.__setattr__(self, "hand_offs", handed)
 
     def qualifier(self, member: str) -> str | None:
         """How this CMOC qualifies ``member`` ('decreased', 'absent: a note'...), if it does."""

@@ -277,6 +277,63 @@ def cmoc_qualifiers(items: Items) -> list[Problem]:
     return problems
 
 
+def cmoc_hand_offs(items: Items) -> list[Problem]:
+    """A hand-off describes one of the CMOCs its CMOC leads to, once, and hands on one of
+    its own outcomes; handed on as a context, the next CMOC names that outcome among its
+    contexts (a warning otherwise: the chain would pass a node the next CMOC lacks)."""
+    problems = []
+    for cmoc, origin in items["cmocs"]:
+        seen: set[str] = set()
+        for i, h in enumerate(cmoc.hand_offs):
+            if h.cmoc not in cmoc.leads_to:
+                problems.append(
+                    origin.problem(
+                        f"{h.cmoc!r} is not a CMOC that {cmoc.id!r} leads to",
+                        ("hand_offs", i, "cmoc"),
+                        allowed=", ".join(cmoc.leads_to) or "none: add it to leads_to first",
+                        code="reference",
+                    )
+                )
+                continue
+            if h.cmoc in seen:
+                problems.append(
+                    origin.problem(
+                        f"the hand-off to {h.cmoc!r} is described twice",
+                        ("hand_offs", i, "cmoc"),
+                        code="duplicate",
+                    )
+                )
+            seen.add(h.cmoc)
+            if h.outcome is not None and h.outcome not in cmoc.outcomes:
+                problems.append(
+                    origin.problem(
+                        f"{h.outcome!r} is not an outcome of {cmoc.id!r}",
+                        ("hand_offs", i, "outcome"),
+                        allowed=", ".join(cmoc.outcomes),
+                        code="reference",
+                    )
+                )
+                continue
+            nxt = items.cmocs.get(h.cmoc)
+            if (
+                h.outcome is not None
+                and h.role.value == "context"
+                and nxt is not None
+                and h.outcome not in nxt.contexts
+            ):
+                problems.append(
+                    origin.problem(
+                        f"{h.outcome!r} is handed on as a context, but {h.cmoc!r} does not "
+                        "name it among its contexts",
+                        ("hand_offs", i, "outcome"),
+                        allowed=f"add it to the contexts of {h.cmoc}, or role: mechanism",
+                        severity="warning",
+                        code="unlinked",
+                    )
+                )
+    return problems
+
+
 def unlinked_contexts(items: Items) -> list[Problem]:
     """A context that is another CMOC's outcome is linked to that CMOC by its leads_to
     (a warning: the chain is broken where the reviewer may have meant one)."""
@@ -485,6 +542,7 @@ RULES: tuple[Rule, ...] = (
     refinement_cycles,
     cmoc_members,
     cmoc_qualifiers,
+    cmoc_hand_offs,
     unlinked_contexts,
     extract_references,
     nodes_in_a_cmoc,

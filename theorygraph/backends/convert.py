@@ -34,7 +34,7 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
     for section in NODE_SECTIONS:
         skip = set(REFERENCE_FIELDS.get(section, {}))
         if section == "cmocs":
-            skip.add("qualifiers")  # on the member arrows (see below)
+            skip |= {"qualifiers", "hand_offs"}  # on the arrows (see below)
         for seq, obj in enumerate(getattr(document, section)):
             props = obj.model_dump(mode="json", exclude_defaults=True, exclude=skip | {"id"})
             graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
@@ -43,6 +43,7 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
             graph.add_edge(theory.id, theory.refines, key="REFINES", type="REFINES")
     for cmoc in document.cmocs:
         qualified = {q.id: q for q in cmoc.qualifiers}
+        handed = {h.cmoc: h for h in cmoc.hand_offs}
         for fld, rel in _CMOC_EDGE.items():
             for position, target in enumerate(getattr(cmoc, fld)):
                 extra: dict[str, Any] = {}
@@ -52,6 +53,9 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
                         extra["qualifier"] = q.qualifier.value
                     if q.note is not None:
                         extra["note"] = q.note
+                h = handed.get(target) if fld == "leads_to" else None
+                if h is not None:
+                    extra.update(h.model_dump(mode="json", exclude={"cmoc"}, exclude_none=True))
                 graph.add_edge(cmoc.id, target, key=rel, type=rel, position=position, **extra)
         for position, theory_id in enumerate(cmoc.theories):
             graph.add_edge(theory_id, cmoc.id, key="INCLUDES", type="INCLUDES", position=position)
@@ -111,6 +115,15 @@ def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
                             qualifiers.append({"id": member, **q})
                 if qualifiers:
                     item["qualifiers"] = qualifiers
+                hand_offs = []
+                for onward in item["leads_to"]:
+                    edge = graph.get_edge_data(node, onward, key="LEADS_TO") or {}
+                    fields = ("role", "outcome", "provenance", "note")
+                    h = {k: edge[k] for k in fields if edge.get(k) is not None}
+                    if h:
+                        hand_offs.append({"cmoc": onward, **h})
+                if hand_offs:
+                    item["hand_offs"] = hand_offs
                 item["theories"] = [t for _, t in sorted(included.get(node, []))]
             elif section == "extracts":
                 item["study"] = targets(node, "FROM_STUDY")[0]

@@ -139,6 +139,12 @@ class MemoryBackend:
                     if k in ("HAS_CONTEXT", "HAS_MECHANISM", "HAS_OUTCOME")
                     and (d.get("qualifier") is not None or d.get("note") is not None)
                 ),
+                tuple(
+                    (v, d.get("role"), d.get("outcome"), d.get("provenance"), d.get("note"))
+                    for _, v, k, d in self.graph.out_edges(cmoc, keys=True, data=True)
+                    if k == "LEADS_TO"
+                    and any(d.get(f) is not None for f in ("role", "outcome", "provenance", "note"))
+                ),
             )
         return out
 

@@ -63,6 +63,7 @@ class View:
                     p.theories,
                     p.seq,
                     p.qualifiers,
+                    tuple(h for h in p.hand_offs if h[0] in kept),
                 )
                 for c, p in kept.items()
             }
