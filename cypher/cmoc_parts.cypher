@@ -6,7 +6,7 @@
 MATCH (c:TheoryItem {review: $review})
 USING INDEX SEEK c:TheoryItem(review, id)  // each id found through the index
 WHERE c.id IN $cmocs AND c:CMOC
-RETURN c.id AS id, c.label AS label, c.seq AS seq,
+RETURN c.id AS id, c.label AS label, c.seq AS seq, coalesce(c.sequence, false) AS sequence,
        COLLECT { MATCH (c)-[r:HAS_CONTEXT]->(x) RETURN x.id ORDER BY r.position } AS contexts,
        COLLECT { MATCH (c)-[r:HAS_MECHANISM]->(x) RETURN x.id ORDER BY r.position } AS mechanisms,
        COLLECT { MATCH (c)-[r:HAS_OUTCOME]->(x) RETURN x.id ORDER BY r.position } AS outcomes,

@@ -4,7 +4,7 @@
 // it leads to (next, role, outcome, provenance, note).
 // params: $review
 MATCH (c:CMOC {review: $review})
-RETURN c.id AS id, c.label AS label, c.seq AS seq,
+RETURN c.id AS id, c.label AS label, c.seq AS seq, coalesce(c.sequence, false) AS sequence,
        COLLECT { MATCH (c)-[r:HAS_CONTEXT]->(x) RETURN x.id ORDER BY r.position } AS contexts,
        COLLECT { MATCH (c)-[r:HAS_MECHANISM]->(x) RETURN x.id ORDER BY r.position } AS mechanisms,
        COLLECT { MATCH (c)-[r:HAS_OUTCOME]->(x) RETURN x.id ORDER BY r.position } AS outcomes,

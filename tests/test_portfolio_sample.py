@@ -83,9 +83,11 @@ def test_unknowns_stay_unknown(document):
 def test_the_mechanisms_that_set_off_others_keep_their_order(document):
     cmocs = {c.id: c for c in document.cmocs}
     for row in ("sa-plus-1", "mon-plus-1"):
-        assert cmocs[row].mechanisms == ["m-dc", "m-dr"]
+        assert cmocs[row].mechanisms == ["m-dc", "m-dr"] and cmocs[row].sequence
+        assert ("m-dc", "m-dr") in cmocs[row].links()
     for row in ("g-2", "sa-minus-1", "lop-minus-1"):
-        assert cmocs[row].mechanisms == ["m-m", "m-f"]
+        assert cmocs[row].mechanisms == ["m-m", "m-f"] and cmocs[row].sequence
+    assert sum(c.sequence for c in cmocs.values()) == 5
 
 
 def test_the_questions_of_the_tutorial(open_graph, document):

@@ -133,6 +133,15 @@ class ChainStep:
     #: how the step before hands on to this one, when the review says more than "its
     #: outcome is this context": role (context or mechanism), outcome, provenance, note
     handed: dict[str, str] | None = None
+    #: in a sequence of mechanisms, those that fire before ``mechanism``, in order
+    before: list[NodeInfo] = field(default_factory=list)
+
+    def fired(self) -> str:
+        """The mechanism, or the sequence of them, as the chain's sentence says it."""
+        names = [self.named(m) for m in [*self.before, self.mechanism]]
+        if len(names) == 1:
+            return f"{names[0]} leads to"
+        return names[0] + "".join(f", which sets off {n}" for n in names[1:]) + ", which leads to"
 
     def hand_off_text(self) -> str:
         """The hand-off into this step in words ('' for a plain context hand-off)."""
@@ -164,6 +173,8 @@ class ChainStep:
             out["qualifiers"] = self.qualifiers
         if self.handed:
             out["hand_off"] = {k: v for k, v in self.handed.items() if k != "label"}
+        if self.before:
+            out["sequence"] = [m.id for m in [*self.before, self.mechanism]]
         return out
 
 
@@ -185,7 +196,8 @@ class Chain:
     @property
     def id(self) -> str:
         return " => ".join(
-            f"{'+'.join(c.id for c in s.contexts)} -> {s.mechanism.id} -> {s.outcome.id}"
+            f"{'+'.join(c.id for c in s.contexts)} -> "
+            f"{' -> '.join(m.id for m in [*s.before, s.mechanism])} -> {s.outcome.id}"
             for s in self.steps
         )
 
@@ -219,9 +231,7 @@ class Chain:
             else:  # an incomplete configuration: the review gives no context
                 where = f"{opening}with no context given"
             where = where[0].upper() + where[1:] if i == 0 else where
-            parts.append(
-                f"{where}, {s.named(s.mechanism)} leads to {s.named(s.outcome)} ({s.cmoc})"
-            )
+            parts.append(f"{where}, {s.fired()} {s.named(s.outcome)} ({s.cmoc})")
         return "; ".join(parts) + "."
 
     def sentence(self) -> str:

@@ -12,7 +12,9 @@ another by id; :mod:`theorygraph.validate` checks that every reference resolves.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Sequence
 from enum import Enum
 from typing import Annotated, Any
 
@@ -276,6 +278,21 @@ class HandOff(_Base):
 _MEMBERS = ("contexts", "mechanisms", "outcomes")
 
 
+def configuration_links(
+    contexts: Sequence[str], mechanisms: Sequence[str], outcomes: Sequence[str], sequence: bool
+) -> list[tuple[str, str]]:
+    """The links a configuration states: each context to each mechanism, then each
+    mechanism to each outcome; with ``sequence``, its mechanisms fire one after another,
+    so the contexts lead to the first, each mechanism to the next, and the last to the
+    outcomes."""
+    if not sequence or len(mechanisms) < 2:
+        out = [(c, m) for c in contexts for m in mechanisms]
+        return out + [(m, o) for m in mechanisms for o in outcomes]
+    out = [(c, mechanisms[0]) for c in contexts]
+    out += list(itertools.pairwise(mechanisms))
+    return out + [(mechanisms[-1], o) for o in outcomes]
+
+
 def _inline_hand_offs(data: dict[str, Any]) -> dict[str, Any]:
     """A leads_to entry written as a mapping (``{cmoc, role, ...}``) is the CMOC's id,
     with the rest kept in ``hand_offs``."""
@@ -315,6 +332,11 @@ class CMOC(_Base):
     leads_to: list[Id] = Field(
         default_factory=list,
         description="CMOCs this one leads into: one of its outcomes is their context.",
+    )
+    sequence: bool = Field(
+        default=False,
+        description="Its mechanisms fire one after another, in the order listed (the first "
+        "sets off the next), rather than side by side.",
     )
     hand_offs: list[HandOff] = Field(
         default_factory=list,
@@ -370,6 +392,10 @@ class CMOC(_Base):
         onward = {c: i for i, c in enumerate(self.leads_to)}
         self.hand_offs.sort(key=lambda h: onward.get(h.cmoc, len(onward)))
         return self
+
+    def links(self) -> list[tuple[str, str]]:
+        """Its links (see :func:`configuration_links`)."""
+        return configuration_links(self.contexts, self.mechanisms, self.outcomes, self.sequence)
 
     def hand_off_to(self, cmoc: str) -> HandOff | None:
         return next((h for h in self.hand_offs if h.cmoc == cmoc), None)

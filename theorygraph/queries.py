@@ -283,16 +283,30 @@ def _chain(
             [labels[x] for x in parts[c].contexts],
             labels[m],
             labels[o],
-            {x: q for x in (*parts[c].contexts, m, o) if (q := parts[c].qualifier(x)) is not None},
+            {
+                x: q
+                for x in (*parts[c].contexts, *_before(parts[c]), m, o)
+                if (q := parts[c].qualifier(x)) is not None
+            },
             _handed(parts[path[i - 1]], c, labels[combo[i - 1][1]]) if i else None,
+            [labels[x] for x in _before(parts[c])],
         )
         for i, (c, (m, o)) in enumerate(zip(path, combo, strict=True))
     ]
     links = []
     for s in steps:
-        links += [_link(s.cmoc, c.id, s.mechanism.id, labels, rows) for c in s.contexts]
+        first = s.before[0] if s.before else s.mechanism
+        links += [_link(s.cmoc, c.id, first.id, labels, rows) for c in s.contexts]
+        fired = [*s.before, s.mechanism]
+        links += [_link(s.cmoc, a.id, b.id, labels, rows) for a, b in itertools.pairwise(fired)]
         links.append(_link(s.cmoc, s.mechanism.id, s.outcome.id, labels, rows))
     return Chain(steps, links)
+
+
+def _before(p: CmocParts) -> tuple[str, ...]:
+    """The mechanisms that fire before the last one, in a CMOC whose mechanisms are a
+    sequence (none otherwise)."""
+    return p.mechanisms[:-1] if p.sequence else ()
 
 
 def _handed(before: CmocParts, cmoc: str, outcome: NodeInfo) -> dict[str, str] | None:
@@ -398,9 +412,13 @@ def _step_pairs(
 ) -> list[tuple[str, str]]:
     """The (mechanism, outcome) pairs step ``i`` of a chain of ``length`` steps may take."""
     p = parts[path[i]]
-    pairs = list(itertools.product(p.mechanisms, p.outcomes))
-    if anchor is not None and anchor.type != "CMOC" and anchor.id not in p.contexts:
-        pairs = [pair for pair in pairs if anchor.id in pair]
+    ordered = p.sequence and len(p.mechanisms) > 1
+    # a sequence of mechanisms is one path through the configuration: its last mechanism
+    # leads to the outcomes; side by side, each mechanism does
+    pairs = list(itertools.product(p.mechanisms[-1:] if ordered else p.mechanisms, p.outcomes))
+    anchored_here = anchor is not None and anchor.type != "CMOC" and anchor.id not in p.contexts
+    if anchored_here and not (ordered and anchor is not None and anchor.id in p.mechanisms):
+        pairs = [pair for pair in pairs if anchor is not None and anchor.id in pair]
     if i + 1 < len(path):
         feeds = p.feeds(parts[path[i + 1]])
         if i + 1 < length:

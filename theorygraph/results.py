@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from . import evidence
+from .model import configuration_links
 
 __all__ = ["MechanismEvidence", "Stats"]
 
@@ -115,6 +116,8 @@ class CmocParts:
     qualifiers: tuple[tuple[str, str | None, str | None], ...] = ()
     #: (next CMOC, role, outcome, provenance, note) for the hand-offs it describes
     hand_offs: tuple[tuple[str, str | None, str | None, str | None, str | None], ...] = ()
+    #: its mechanisms fire one after another, in their order
+    sequence: bool = False
 
     def hand_off(self, nxt: str) -> tuple[str, str | None, str | None, str | None]:
         """How this CMOC hands on to ``nxt``: role (context by default), outcome,
@@ -150,9 +153,8 @@ class CmocParts:
         return None
 
     def links(self) -> list[tuple[str, str]]:
-        """Every link: each context to each mechanism, then each mechanism to each outcome."""
-        out = [(c, m) for c in self.contexts for m in self.mechanisms]
-        return out + [(m, o) for m in self.mechanisms for o in self.outcomes]
+        """Every link it states (:func:`theorygraph.model.configuration_links`)."""
+        return configuration_links(self.contexts, self.mechanisms, self.outcomes, self.sequence)
 
     def members(self) -> tuple[str, ...]:
         return self.contexts + self.mechanisms + self.outcomes

@@ -393,12 +393,9 @@ def extract_references(items: Items) -> list[Problem]:
         cmoc = items.cmocs.get(extract.cmoc)
         if link is None or cmoc is None:
             continue
-        ok = (link.source in cmoc.contexts and link.target in cmoc.mechanisms) or (
-            link.source in cmoc.mechanisms and link.target in cmoc.outcomes
-        )
-        if not ok:
-            links = [f"{c} -> {m}" for c in cmoc.contexts for m in cmoc.mechanisms]
-            links += [f"{m} -> {o}" for m in cmoc.mechanisms for o in cmoc.outcomes]
+        stated = cmoc.links()
+        if (link.source, link.target) not in stated:
+            links = [f"{s} -> {t}" for s, t in stated]
             problems.append(
                 origin.problem(
                     f"{link.source} -> {link.target} is not a link of CMOC {cmoc.id!r}",

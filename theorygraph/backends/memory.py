@@ -145,6 +145,7 @@ class MemoryBackend:
                     if k == "LEADS_TO"
                     and any(d.get(f) is not None for f in ("role", "outcome", "provenance", "note"))
                 ),
+                bool(self.graph.nodes[cmoc].get("sequence", False)),
             )
         return out
 

@@ -198,6 +198,7 @@ class Neo4jBackend:
                 r["seq"],
                 tuple((q[0], q[1], q[2]) for q in r["qualifiers"]),
                 tuple((h[0], h[1], h[2], h[3], h[4]) for h in r["hand_offs"]),
+                bool(r["sequence"]),
             )
             for r in rows
         }

@@ -64,6 +64,7 @@ class View:
                     p.seq,
                     p.qualifiers,
                     tuple(h for h in p.hand_offs if h[0] in kept),
+                    p.sequence,
                 )
                 for c, p in kept.items()
             }
