@@ -193,8 +193,9 @@ def directions(**kwargs: Any) -> None:
     "--by",
     default="design",
     show_default=True,
-    type=click.Choice(COVERAGE_FIELDS),
-    help="The study field to spread the evidence over.",
+    metavar="FIELD",
+    help=f"The study field to spread the evidence over: {', '.join(COVERAGE_FIELDS)}, tags, "
+    "or one of the review's own study attributes.",
 )
 @handles_errors
 def coverage(by: str, **kwargs: Any) -> None:

@@ -68,6 +68,8 @@ Id = Annotated[
     Field(description="A stable, human-readable id, unique within the review. " + ID_RULE),
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
+#: the name of a study attribute of the review's own: as an id, with "_" allowed
+AttributeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
 
 
 def _unknown(value: Any) -> Any:
@@ -427,6 +429,11 @@ class Study(_Base):
     )
     notes: str | None = None
     tags: list[str] = Field(default_factory=list)
+    attributes: dict[AttributeName, str | int | float | bool | list[str]] = Field(
+        default_factory=dict,
+        description="The review's own fields for charting studies (type of collaboration, "
+        "programme, population...): a name, and a value or a list of values.",
+    )
 
 
 class Link(_Base):

@@ -38,6 +38,7 @@ from .answers import (
     SubgraphAnswer,
     UnintendedAnswer,
 )
+from .backends.convert import ATTRIBUTE_PREFIX
 from .backends.protocol import Backend
 from .choices import COVERAGE_FIELDS, GAP_KINDS
 from .errors import UnknownIdError, UsageError
@@ -713,6 +714,15 @@ def study(backend: Backend, study_id: str) -> StudyAnswer:
 
 
 def _values(record: dict[str, Any], by: str) -> list[str]:
+    if by not in COVERAGE_FIELDS and by != "tags":  # one of the review's own attributes
+        value = record.get(ATTRIBUTE_PREFIX + by)
+        if isinstance(value, bool):
+            return ["yes" if value else "no"]
+        if isinstance(value, list):
+            return [str(v) for v in value] if value else ["unknown"]
+        return [str(value)] if value not in (None, "") else ["unknown"]
+    if by == "tags":
+        return [str(t) for t in record.get("tags") or []] or ["no tag"]
     value = record.get(by)
     if by == "service_user_involvement":
         return ["unknown" if value is None else ("yes" if value else "no")]
@@ -723,9 +733,20 @@ def _values(record: dict[str, Any], by: str) -> list[str]:
 
 def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
     """How each mechanism's evidence spreads over a study field (distinct studies)."""
-    if by not in COVERAGE_FIELDS:
-        raise UsageError(f"cannot cover by {by!r}; allowed: {', '.join(COVERAGE_FIELDS)}")
     records = {s["id"]: s for s in backend.studies()}
+    own = sorted(
+        {
+            key.removeprefix(ATTRIBUTE_PREFIX)
+            for record in records.values()
+            for key in record
+            if key.startswith(ATTRIBUTE_PREFIX)
+        }
+    )
+    if by not in (*COVERAGE_FIELDS, "tags", *own):
+        allowed = ", ".join((*COVERAGE_FIELDS, "tags"))
+        if own:
+            allowed += "; the review's own attributes: " + ", ".join(own)
+        raise UsageError(f"cannot cover by {by!r}; allowed: {allowed}", params=("by",))
     all_studies: dict[str, int] = defaultdict(int)
     for record in records.values():
         for value in _values(record, by):

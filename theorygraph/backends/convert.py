@@ -17,7 +17,10 @@ import networkx as nx
 from ..model import NODE_SECTIONS, TheoryDocument
 from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
 
-__all__ = ["document_to_graph", "graph_to_document"]
+__all__ = ["ATTRIBUTE_PREFIX", "document_to_graph", "graph_to_document"]
+
+#: how a study's own attribute is named as a property of its node ("attr.programme")
+ATTRIBUTE_PREFIX = "attr."
 
 _LIST_REFS = ("contexts", "mechanisms", "outcomes", "theories", "leads_to")
 _CMOC_EDGE = {
@@ -37,6 +40,9 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
             skip |= {"qualifiers", "hand_offs"}  # on the arrows (see below)
         for seq, obj in enumerate(getattr(document, section)):
             props = obj.model_dump(mode="json", exclude_defaults=True, exclude=skip | {"id"})
+            # a study's own attributes as properties of their own (a store holds no maps)
+            for name, value in props.pop("attributes", {}).items():
+                props[ATTRIBUTE_PREFIX + name] = value
             graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
     for theory in document.theories:
         if theory.refines:
@@ -99,6 +105,13 @@ def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
         items = []
         for _, node, props in sorted(by_section.get(section, []), key=lambda t: t[0]):
             item = {"id": node, **props}
+            attributes = {
+                k.removeprefix(ATTRIBUTE_PREFIX): item.pop(k)
+                for k in list(item)
+                if k.startswith(ATTRIBUTE_PREFIX)
+            }
+            if attributes:
+                item["attributes"] = dict(sorted(attributes.items()))
             if section == "theories":
                 refines = targets(node, "REFINES")
                 if refines:
