@@ -213,3 +213,17 @@ def test_large_map_draws_arrowheads_only_when_zoomed_in(open_map):
 def test_small_map_always_has_arrowheads(open_map, sample):
     page = open_map(TheoryGraph.open(sample).map())
     assert page.js("tgEdges.getIds().every(e => tgNetwork.body.edges[e].options.arrows.to.enabled)")
+
+
+def test_a_cited_study_and_the_directions_in_the_panel(open_map, sample):
+    """Citations show as citations (no empty quote), and each CMOC's qualifier of the node
+    is in the panel."""
+    page = open_map(TheoryGraph.open(sample.parent / "portfolio-srl").map())
+    page.click_node("m-m")
+    page.page.wait_for_selector("#panel .extract")
+    panel = page.page.inner_text("#panel")
+    assert "Cited for it, with no quote" in panel
+    assert page.js("document.querySelectorAll('#panel blockquote').length") == 0
+    assert "g-2 (not-activated: learners struggled to collect the required forms" in panel
+    assert "fb-plus-1 (activated: sensitive or neglected topics" in panel
+    assert page.errors == []

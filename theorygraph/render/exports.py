@@ -79,6 +79,7 @@ def _graph(model: MapModel, clean: Any) -> nx.MultiDiGraph:
             cmocs=clean(";".join(n.cmocs)),
             description=clean(n.description or ""),
             level=n.level,
+            qualifiers=clean("; ".join(f"{c}: {q}" for c, q in n.qualifiers.items())),
             # unknown is left out (GraphML and GEXF have no value for it): absent = unknown
             **({} if n.intended is None else {"intended": n.intended}),
         )

@@ -289,6 +289,7 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             unsupported=node.unsupported,
             unintended=node.type == "Outcome" and node.intended is False,
             intended=_intended(node),
+            qualifiers=node.qualifiers,
             apart=node.in_no_cmoc,
             description=node.description or "",
             level=node.level,

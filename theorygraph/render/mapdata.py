@@ -38,6 +38,8 @@ class MapNode:
     intended: bool | None = None  # None: the review does not say
     theories: list[str] = field(default_factory=list)
     cmocs: list[str] = field(default_factory=list)
+    #: how each CMOC that holds it qualifies it ('activated: a note'), where one does
+    qualifiers: dict[str, str] = field(default_factory=dict)
     description: str | None = None
     x: float = 0.0
     y: float = 0.0
@@ -200,6 +202,7 @@ def _nodes(
                 intended=info.props.get("intended"),
                 theories=sorted({t for p in holding for t in p.theories}),
                 cmocs=[p.id for p in holding],
+                qualifiers={p.id: q for p in holding if (q := p.qualifier(node_id)) is not None},
                 description=info.props.get("description"),
             )
         )
