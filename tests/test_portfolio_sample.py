@@ -97,6 +97,9 @@ def test_the_questions_of_the_tutorial(open_graph, document):
     directions = graph.directions()
     opposite = [n.id for n, words in directions.rows if directions.opposite(words)]
     assert opposite == ["m-ap", "m-m", "o-feedback", "o-learning-objectives", "o-self-assessment"]
+    # the evidence on mentoring kept apart by direction: refs 36 and 39 where it was
+    # hindered; 36, 44, 45 and 46 where it was at work
+    assert directions.studies["m-m"] == {"not-activated": 2, "activated": 4}
     cycle = graph.chains(start="c-clinical-wpl")
     assert len(cycle.chains) == 2
     assert all(not link.rows for chain in cycle.chains for link in chain.links)

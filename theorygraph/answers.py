@@ -642,6 +642,8 @@ class DirectionsAnswer(Answer):
 
     #: each qualified node, with its qualifiers and the CMOCs that give each
     rows: list[tuple[NodeInfo, dict[str, list[str]]]]
+    #: node -> qualifier -> distinct studies whose evidence bears on it in those CMOCs
+    studies: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @staticmethod
     def opposite(words: dict[str, list[str]]) -> bool:
@@ -669,7 +671,12 @@ class DirectionsAnswer(Answer):
             "query": "directions",
             "headline": self.headline,
             "rows": [
-                node.as_dict() | {"directions": words, "opposite": self.opposite(words)}
+                node.as_dict()
+                | {
+                    "directions": words,
+                    "studies_by_direction": self.studies.get(node.id, {}),
+                    "opposite": self.opposite(words),
+                }
                 for node, words in self.rows
             ],
         }

@@ -311,7 +311,11 @@ def _table_directionsanswer(answer: DirectionsAnswer) -> Table:
             node.id,
             node.type,
             node.label,
-            "; ".join(f"{word}: {', '.join(cmocs)}" for word, cmocs in words.items()),
+            "; ".join(
+                f"{word}: {', '.join(cmocs)} "
+                f"({plural(answer.studies.get(node.id, {}).get(word, 0), 'study')})"
+                for word, cmocs in words.items()
+            ),
             "yes" if answer.opposite(words) else "no",
         ]
         for node, words in answer.rows

@@ -790,7 +790,23 @@ def directions(backend: Backend) -> DirectionsAnswer:
     labels = backend.lookup(sorted(found)) if found else {}
     order = {t: i for i, t in enumerate(THEORY_NODES)}
     nodes = sorted(labels.values(), key=lambda n: (order.get(n.type, 3), n.id))
-    return DirectionsAnswer([(n, dict(found[n.id])) for n in nodes])
+    # the evidence on each node, kept apart by direction: the studies behind the CMOCs
+    # that qualify it so, bearing on it
+    qualified = sorted({c for words in found.values() for cmocs in words.values() for c in cmocs})
+    targets = Targets(backend.evidence(qualified, texts=False)) if qualified else None
+    studies: dict[str, dict[str, int]] = {}
+    for n in nodes:
+        studies[n.id] = {
+            word: len(
+                {
+                    r.study
+                    for c in cmocs
+                    for r in (targets.on_node(c, n.id, ordered=False) if targets else [])
+                }
+            )
+            for word, cmocs in found[n.id].items()
+        }
+    return DirectionsAnswer([(n, dict(found[n.id])) for n in nodes], studies)
 
 
 def _sort_key(value: str) -> tuple[int, Any]:
