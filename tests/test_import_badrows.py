@@ -68,7 +68,8 @@ BAD_ROWS = [
 EXPECTED = [
     "Sheet1 row 3, column J (stance): 'maybee' is not a stance "
     "(allowed: supports, refutes, refines)",
-    "Sheet1 row 4, column C (quote): quote is empty (the text of the extract)",
+    "Sheet1 row 4, column C (quote): quote is empty (the text of the extract, or kind "
+    "'citation' for a study cited for it)",
     "Sheet1 row 5, column F (context): 'Trust between teams' (c-trust) is not a context of "
     "CMOC 'cmoc-1' (its contexts: c-voluntary; leave the cmoc column empty to make a new CMOC)",
     "Sheet1 row 6, column I (link): 'X-Y' is not a link "
@@ -80,9 +81,10 @@ EXPECTED = [
     "(give each row its own id)",
     "Sheet1 row 10, column E (cmoc): the row names no CMOC and no context, mechanism or "
     "outcome (fill the cmoc column, or the context, mechanism and outcome columns)",
-    "Sheet1 row 11, column E (cmoc): CMOC 'cmoc-9' has no context and no mechanism and no "
-    "outcome (a new CMOC needs a context, a mechanism and an outcome: name them in a row (or "
-    "coded segment) on the whole CMOC, or import with --into a theory that defines the CMOC)",
+    "Sheet1 row 11, column E (cmoc): CMOC 'cmoc-9' has no mechanism and no outcome (a new "
+    "CMOC needs a mechanism and an outcome (and, when known, a context): name them in a row "
+    "(or coded segment) on the whole CMOC, or import with --into a theory that defines the "
+    "CMOC)",
     "Sheet1 row 13, column F (context): 'c-trust' is not a context of CMOC 'cmoc-1' "
     "(its contexts: c-voluntary; leave the cmoc column empty to make a new CMOC)",
     "Sheet1 row 13, column F (context): a C-M link needs one context, the row names 2 "

@@ -125,3 +125,28 @@ def test_chains_show_directions_and_say_when_no_context_is_given(document):
         for s in sentences
     )
     assert any(s.startswith("With no context given,") for s in sentences)
+
+
+def test_its_citations_and_incomplete_rows_survive_the_extraction_sheet(tmp_path):
+    """Citations (no quote) and CMOCs without a context go out to the sheet and come back."""
+    from click.testing import CliRunner
+
+    from theorygraph.cli import main
+
+    runner = CliRunner()
+    first = tmp_path / "first.csv"
+    assert (
+        runner.invoke(
+            main, ["export", str(PORTFOLIO), "--to", "spreadsheet", "-o", str(first)]
+        ).exit_code
+        == 0
+    )
+    done = runner.invoke(main, ["import", "spreadsheet", str(first), "-o", str(tmp_path / "back")])
+    assert done.exit_code == 0, done.output
+    second = tmp_path / "second.csv"
+    again = ["export", str(tmp_path / "back"), "--to", "spreadsheet", "-o", str(second)]
+    assert runner.invoke(main, again).exit_code == 0
+    assert second.read_bytes() == first.read_bytes()
+    back = load_theory(tmp_path / "back").document
+    assert back is not None and all(x.kind.value == "citation" for x in back.extracts)
+    assert len(back.extracts) == sum(len(refs) for refs in ROWS.values())

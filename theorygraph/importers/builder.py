@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from ..errors import Problem
 from ..model import Extract, ReviewInfo, Study, TheoryDocument, is_valid_id
 from .ids import label_key
-from .nodes import ROLES, NodeBook
+from .nodes import REQUIRED_ROLES, ROLES, NodeBook
 from .result import ImportProblem
 from .studies import StudyBook
 from .values import (
@@ -125,9 +125,11 @@ class Builder:
                 problems.append(row.problem(name, exc.message, allowed=exc.allowed, code="enum"))
         for name, hint in (
             ("study", "the study's citation key, DOI or 'Author Year'"),
-            ("quote", "the text of the extract"),
+            ("quote", "the text of the extract, or kind 'citation' for a study cited for it"),
             ("stance", "supports, refutes or refines"),
         ):
+            if name == "quote" and values.get("kind") == "citation":
+                continue  # a study cited without a quote, as CMO tables cite their sources
             if name not in row.values:
                 problems.append(row.problem(name, f"{name} is empty", allowed=hint, code="missing"))
         study = self.studies.resolve(row, values, problems) if "study" in values else None
@@ -159,7 +161,7 @@ class Builder:
         data: dict[str, Any] = {
             "id": extract_id,
             "study": study,
-            "quote": values["quote"],
+            **({"quote": values["quote"]} if "quote" in values else {}),
             "cmoc": cmoc,
             "stance": values["stance"],
             **{
@@ -351,14 +353,14 @@ class Builder:
         cmocs, broken = self.nodes.finished_cmocs()
         dropped: dict[int, list[Problem]] = {}
         for cmoc in broken.values():
-            missing = [ROLES[r][2] for r in ROLES if not cmoc.members(r)]
+            missing = [ROLES[r][2] for r in REQUIRED_ROLES if not cmoc.members(r)]
             for number in cmoc.rows:
                 dropped.setdefault(number, []).append(
                     Problem(
                         f"CMOC {cmoc.id!r} has no {' and no '.join(missing)}",
-                        allowed="a new CMOC needs a context, a mechanism and an outcome: name "
-                        "them in a row (or coded segment) on the whole CMOC, or import with "
-                        "--into a theory that defines the CMOC",
+                        allowed="a new CMOC needs a mechanism and an outcome (and, when known, "
+                        "a context): name them in a row (or coded segment) on the whole CMOC, "
+                        "or import with --into a theory that defines the CMOC",
                         code="incomplete-cmoc",
                     )
                 )

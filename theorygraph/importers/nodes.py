@@ -26,6 +26,9 @@ ROLES = {
     "mechanisms": ("mechanisms", "m-", "mechanism"),
     "outcomes": ("outcomes", "o-", "outcome"),
 }
+#: the roles a new CMOC cannot do without (a context may be missing, as in CMO tables
+#: that keep incomplete configurations; validation warns)
+REQUIRED_ROLES = ("mechanisms", "outcomes")
 _MODEL = {"contexts": Context, "mechanisms": Mechanism, "outcomes": Outcome}
 
 Undo = Callable[[], None]
@@ -204,7 +207,7 @@ class NodeBook:
         done, broken = [], {}
         for cmoc in self.new_cmocs.values():
             lists = {r: cmoc.members(r) for r in ROLES}
-            if not all(lists.values()):
+            if not all(lists[r] for r in REQUIRED_ROLES):
                 broken[cmoc.id] = cmoc
                 continue
             label = cmoc.label or self._sentence(lists)
@@ -215,4 +218,5 @@ class NodeBook:
         def names(role: str) -> str:
             return " and ".join(self.label(i) for i in lists[role])
 
-        return f"In {names('contexts')}, {names('mechanisms')} leads to {names('outcomes')}"
+        where = f"In {names('contexts')}" if lists["contexts"] else "With no context given"
+        return f"{where}, {names('mechanisms')} leads to {names('outcomes')}"

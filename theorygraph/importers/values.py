@@ -126,10 +126,11 @@ def read_judgement(text: str) -> str:
     return read_choice(text, "a judgement", _JUDGEMENT, JUDGEMENTS)
 
 
-KINDS = ["quote", "paraphrase"]
+KINDS = ["quote", "paraphrase", "citation"]
 _KIND = {
     **{k: "quote" for k in ("quote", "q", "quotation", "verbatim", "direct quote")},
     **{k: "paraphrase" for k in ("paraphrase", "p", "paraphrased", "summary")},
+    **{k: "citation" for k in ("citation", "cited", "c", "reference", "ref")},
 }
 
 
