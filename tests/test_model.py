@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from pydantic import ValidationError
 
@@ -67,3 +69,37 @@ def test_schema_lists_enums_and_allows_review_to_be_elsewhere():
     link = schema["$defs"]["Link"]["properties"]
     assert set(link) == {"from", "to"}
     assert schema["properties"]["theorygraph"]["minimum"] == 1
+
+
+@pytest.mark.parametrize("sample", ["ics-leadership", "portfolio-srl"])
+def test_every_sample_file_meets_the_schema(sample):
+    """Editors check theory files against the schema: every construct the samples use
+    (inline qualifiers and hand-offs, unknowns, citations, themes) is allowed in it."""
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    schema = file_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    folder = Path(__file__).resolve().parent.parent / "samples" / sample
+    for path in sorted(folder.glob("*.yaml")):
+        data = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        assert [e.message for e in validator.iter_errors(data)] == [], path.name
+
+
+def test_the_schema_refuses_what_the_model_refuses():
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(file_schema())
+    bad = {
+        "theorygraph": 1,
+        "outcomes": [{"id": "o-a", "label": "A", "intended": "maybe"}],
+        "cmocs": [
+            {
+                "id": "k",
+                "label": "K",
+                "mechanisms": [{"id": "m", "qualifier": "up"}],
+                "outcomes": ["o-a"],
+            }
+        ],
+    }
+    assert len(list(validator.iter_errors(bad))) == 2

@@ -517,6 +517,18 @@ def file_schema() -> dict[str, Any]:
         review: ReviewInfo | None = None  # type: ignore[assignment]
 
     schema = TheoryFile.model_json_schema(by_alias=True)
+    defs = schema["$defs"]
+    # what the files may also write, which the models turn into their own fields: a
+    # member or a hand-off inline, and "unknown" for a fact a review may not know
+    cmoc = defs["CMOC"]["properties"]
+    for fld in _MEMBERS:
+        items = cmoc[fld]["items"]
+        cmoc[fld]["items"] = {"anyOf": [items, {"$ref": "#/$defs/MemberQualifier"}]}
+    onward = cmoc["leads_to"]["items"]
+    cmoc["leads_to"]["items"] = {"anyOf": [onward, {"$ref": "#/$defs/HandOff"}]}
+    unknown = {"const": "unknown", "description": "the review does not say"}
+    for model, fld in (("Outcome", "intended"), ("Study", "service_user_involvement")):
+        defs[model]["properties"][fld]["anyOf"].append(unknown)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "theorygraph theory file"
     return schema
