@@ -150,3 +150,10 @@ def test_its_citations_and_incomplete_rows_survive_the_extraction_sheet(tmp_path
     back = load_theory(tmp_path / "back").document
     assert back is not None and all(x.kind.value == "citation" for x in back.extracts)
     assert len(back.extracts) == sum(len(refs) for refs in ROWS.values())
+
+
+def test_evidence_says_which_direction_each_configuration_gives(open_graph, document):
+    answer = open_graph(document).evidence("m-m")
+    assert answer.qualifiers["g-2"].startswith("not-activated: ")
+    assert answer.qualifiers["fb-plus-1"].startswith("activated: ")
+    assert answer.as_dict()["qualifiers"] == answer.qualifiers

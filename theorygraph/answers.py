@@ -338,6 +338,8 @@ class EvidenceAnswer(Answer):
     target_type: str
     rows: list[EvidenceRow]
     studies_by_id: dict[str, dict[str, Any]]
+    #: how each CMOC qualifies the target (the direction its evidence bears on)
+    qualifiers: dict[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -400,6 +402,7 @@ class EvidenceAnswer(Answer):
             "studies": len({r.study for r in self.rows}),
             "extracts": len(self.rows),
             "by_stance": {s: [self.item(r) for r in self.rows if r.stance == s] for s in STANCES},
+            **({"qualifiers": self.qualifiers} if self.qualifiers else {}),
         }
 
 

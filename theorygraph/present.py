@@ -130,7 +130,9 @@ def _text_evidenceanswer(answer: EvidenceAnswer) -> str:
         for r in group:
             link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
             where = f", {r.location}" if r.location else ""
-            out.append(f"  {r.extract} [{r.cmoc}, {link}] {answer.citation(r.study)}{where}")
+            said = answer.qualifiers.get(r.cmoc)
+            cmoc = f"{r.cmoc} ({said})" if said else r.cmoc
+            out.append(f"  {r.extract} [{cmoc}, {link}] {answer.citation(r.study)}{where}")
             out.append(f'    "{r.quote}"' if r.kind != "citation" else "    (cited, no quote)")
             judged = ", ".join(
                 f"{k} {v}" for k, v in (("relevance", r.relevance), ("rigour", r.rigour)) if v

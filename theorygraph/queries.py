@@ -460,6 +460,7 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
         found, studies = backend.evidence_with_studies(holding)
         rows = [r for r in found if r.bears_on_link(source.id, dest.id)]
         tid, tlabel, ttype = f"{source.id}->{dest.id}", f"{source.label} -> {dest.label}", "Link"
+        qualified = _qualified({c: parts[c] for c in holding}, [source.id, dest.id])
     else:
         node = resolve(
             backend, target.strip(), (*THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
@@ -470,6 +471,8 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
                     "cmoc narrows the evidence on a node or a link, not a CMOC", params=("cmoc",)
                 )
             rows, studies = backend.evidence_with_studies([node.id])
+            parts = backend.cmoc_parts([node.id])
+            qualified = _qualified(parts, list(parts[node.id].members()) if parts else [])
         else:
             cmocs = backend.cmocs_containing(node.id)
             if cmoc is not None:
@@ -482,10 +485,22 @@ def evidence(backend: Backend, target: str, *, cmoc: str | None = None) -> Evide
                 cmocs = [cmoc]
             found, studies = backend.evidence_with_studies(cmocs) if cmocs else ([], {})
             rows = [r for r in found if r.bears_on_node(node.id)]
+            qualified = _qualified(backend.cmoc_parts(cmocs) if cmocs else {}, [node.id])
         tid, tlabel, ttype = node.id, node.label, node.type
     cited = {r.study for r in rows}
     by_id = {i: studies[i] for i in sorted(cited) if i in studies}
-    return EvidenceAnswer(tid, tlabel, ttype, rows, by_id)
+    return EvidenceAnswer(tid, tlabel, ttype, rows, by_id, qualified)
+
+
+def _qualified(parts: dict[str, CmocParts], ids: list[str]) -> dict[str, str]:
+    """How each CMOC qualifies what the evidence is asked about ('not-activated: ...';
+    for several nodes, each named): the direction the evidence bears on, CMOC by CMOC."""
+    out: dict[str, str] = {}
+    for c, p in sorted(parts.items(), key=lambda cp: cp[1].seq):
+        said = [(i, q) for i in ids if (q := p.qualifier(i)) is not None]
+        if said:
+            out[c] = said[0][1] if len(ids) == 1 else "; ".join(f"{i}: {q}" for i, q in said)
+    return out
 
 
 # -- 3. gaps and 4. contested ------------------------------------------------------------------
