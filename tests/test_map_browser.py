@@ -227,3 +227,27 @@ def test_a_cited_study_and_the_directions_in_the_panel(open_map, sample):
     assert "g-2 (not-activated: learners struggled to collect the required forms" in panel
     assert "fb-plus-1 (activated: sensitive or neglected topics" in panel
     assert page.errors == []
+
+
+def test_the_review_s_own_study_attributes_filter_the_arrows(open_map, mini):
+    """A study attribute of the review's own becomes a filter: unticking a value hides the
+    arrows whose evidence comes only from studies with that value."""
+    from theorygraph.model import TheoryDocument
+
+    for i, study in enumerate(mini["studies"]):
+        study["attributes"] = {"programme": "GP training" if i == 0 else "Nursing"}
+    page = open_map(TheoryGraph.from_document(TheoryDocument.model_validate(mini)).map())
+    boxes = page.js(
+        "[...document.querySelectorAll('input[name=\"facet:programme\"]')].map(b => b.value)"
+    )
+    assert sorted(boxes) == ["GP training", "Nursing"]
+    assert "study programme" in page.page.inner_text("#controls").lower()
+    edges = "tgNetwork.body.data.edges.getIds().length"
+    before = page.js(edges)
+    page.page.uncheck('input[name="facet:programme"][value="GP training"]')
+    page.page.uncheck('input[name="facet:programme"][value="Nursing"]')
+    evidenced = page.js("tgEdges.get().filter(e => e.extracts.length).length")
+    assert evidenced and page.js(edges) == before - evidenced  # only arrows with no evidence stay
+    page.page.check('input[name="facet:programme"][value="Nursing"]')
+    assert before - evidenced < page.js(edges) <= before
+    assert page.errors == []

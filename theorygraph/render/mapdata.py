@@ -140,7 +140,9 @@ def build_map(
     edges = _edges(links, parts, by_cmoc)
     cited = sorted({r.study for r in rows})
     studies = {}
-    for record in backend.studies(cited) if cited else []:
+    records = backend.studies(cited) if cited else []
+    facets = _facets(records)
+    for record in records:
         studies[record["id"]] = {
             "citation": citation(record),
             "doi": safe_doi(record.get("doi")),
@@ -148,6 +150,7 @@ def build_map(
             "design": record.get("design") or "unknown",
             "sector": record.get("sector") or "unknown",
             "year": record.get("year"),
+            "facets": facets[record["id"]],
         }
     extracts = {
         r.extract: {
@@ -177,6 +180,35 @@ def build_map(
         theories,
         description,
     )
+
+
+def _facets(records: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
+    """Each study's values of the review's own attributes and of its tags, for the map's
+    filters: every study has a value for every attribute any study has ('unknown' when it
+    has none; 'no tag' for a study without tags)."""
+    from ..backends.convert import ATTRIBUTE_PREFIX
+
+    names = sorted(
+        {
+            k.removeprefix(ATTRIBUTE_PREFIX)
+            for r in records
+            for k in r
+            if k.startswith(ATTRIBUTE_PREFIX)
+        }
+    )
+    any_tags = any(r.get("tags") for r in records)
+    out: dict[str, dict[str, list[str]]] = {}
+    for r in records:
+        found: dict[str, list[str]] = {}
+        for name in names:
+            value = r.get(ATTRIBUTE_PREFIX + name)
+            values = value if isinstance(value, list) else [] if value in (None, "") else [value]
+            shown = ["yes" if v is True else "no" if v is False else str(v) for v in values]
+            found[name] = shown or ["unknown"]
+        if any_tags:
+            found["tags"] = [str(t) for t in r.get("tags") or []] or ["no tag"]
+        out[r["id"]] = found
+    return out
 
 
 def _nodes(
