@@ -157,3 +157,13 @@ def test_evidence_says_which_direction_each_configuration_gives(open_graph, docu
     assert answer.qualifiers["g-2"].startswith("not-activated: ")
     assert answer.qualifiers["fb-plus-1"].startswith("activated: ")
     assert answer.as_dict()["qualifiers"] == answer.qualifiers
+
+
+def test_the_map_marks_the_directions_under_each_name(document):
+    from theorygraph.render.mapdata import build_map
+
+    graph = TheoryGraph.from_document(document)
+    nodes = {n.id: n for n in build_map(graph.backend).nodes}
+    assert nodes["m-m"].directions == ["not-activated", "activated"]
+    assert nodes["m-cp"].directions == ["activated"]
+    assert "Mentoring during portfolio use (M)\\n[not-activated / activated]" in graph.map().html

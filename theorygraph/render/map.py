@@ -126,6 +126,8 @@ def _node_options(node: MapNode) -> dict[str, Any]:
         color = dict(UNSUPPORTED)
         label += "\n(no evidence)"
         options["shapeProperties"] = {"borderDashes": [5, 4]}
+    if node.directions:  # the directions the CMOCs give it, marked under its name
+        label += "\n[" + " / ".join(node.directions) + "]"
     if node.in_no_cmoc:
         color = dict(UNSUPPORTED)
         label += "\n(in no CMOC)"

@@ -40,6 +40,8 @@ class MapNode:
     cmocs: list[str] = field(default_factory=list)
     #: how each CMOC that holds it qualifies it ('activated: a note'), where one does
     qualifiers: dict[str, str] = field(default_factory=dict)
+    #: the distinct qualifiers its CMOCs give it (increased, not-activated...), in order
+    directions: list[str] = field(default_factory=list)
     description: str | None = None
     x: float = 0.0
     y: float = 0.0
@@ -235,6 +237,14 @@ def _nodes(
                 theories=sorted({t for p in holding for t in p.theories}),
                 cmocs=[p.id for p in holding],
                 qualifiers={p.id: q for p in holding if (q := p.qualifier(node_id)) is not None},
+                directions=list(
+                    dict.fromkeys(
+                        word
+                        for p in holding
+                        for member, word, _ in p.qualifiers
+                        if member == node_id and word is not None
+                    )
+                ),
                 description=info.props.get("description"),
             )
         )
