@@ -73,7 +73,7 @@ EXPECTED = [
     "Sheet1 row 5, column F (context): 'Trust between teams' (c-trust) is not a context of "
     "CMOC 'cmoc-1' (its contexts: c-voluntary; leave the cmoc column empty to make a new CMOC)",
     "Sheet1 row 6, column I (link): 'X-Y' is not a link "
-    "(allowed: C-M, M-O, or blank for the whole CMOC)",
+    "(allowed: C-M, M-O, M-M (in a sequence of mechanisms), or blank for the whole CMOC)",
     "Sheet1 row 7, column K (relevance): 'very' is not a judgement (allowed: high, moderate, low)",
     "Sheet1 row 8, column A (extract_id): 'X 1' is not a valid id "
     "(lowercase letters, digits, '-', '_' and '.', e.g. x-001)",

@@ -167,3 +167,19 @@ def test_the_map_marks_the_directions_under_each_name(document):
     assert nodes["m-m"].directions == ["not-activated", "activated"]
     assert nodes["m-cp"].directions == ["activated"]
     assert "Mentoring during portfolio use (M)\\n[not-activated / activated]" in graph.map().html
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_sheet_into_the_theory_gives_the_review_back(tmp_path, document, suffix):
+    """Exported and imported again into its theory, the review is the same: directions,
+    hand-offs, sequences, themes and citations all kept."""
+    from theorygraph.importers.sheet import write_sheet
+    from theorygraph.importers.spreadsheet import read_sheet
+
+    sheet = write_sheet(document, tmp_path / f"sheet{suffix}")
+    assert read_sheet(sheet, base=document).document == document
+
+
+def test_it_round_trips_through_the_graph_file(tmp_path, document):
+    path = TheoryGraph.from_document(document).save(tmp_path / "portfolio.graph.json")
+    assert TheoryGraph.open(path).document() == document

@@ -4,6 +4,8 @@ evidence and maps follow the sequence rather than treating the mechanisms as par
 
 from __future__ import annotations
 
+import pytest
+
 from theorygraph.model import TheoryDocument
 from theorygraph.validate import load_theory
 
@@ -56,3 +58,15 @@ def test_an_extract_on_a_link_the_sequence_does_not_state_is_refused(write_yaml,
     problems = load_theory(write_yaml(data)).errors
     assert [p.message for p in problems] == ["m-inspire -> o-collab is not a link of CMOC 'cmoc-1'"]
     assert "m-inspire -> m-power" in problems[0].allowed
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_evidence_on_a_step_of_the_sequence_travels_in_the_sheet(tmp_path, mini, suffix):
+    from theorygraph.importers.sheet import write_sheet
+    from theorygraph.importers.spreadsheet import read_sheet
+
+    data = sequence(mini)
+    data["extracts"][0]["link"] = {"from": "m-inspire", "to": "m-power"}
+    document = TheoryDocument.model_validate(data)
+    sheet = write_sheet(document, tmp_path / f"sheet{suffix}")
+    assert read_sheet(sheet, base=document).document == document

@@ -288,6 +288,19 @@ class Builder:
                 nodes.add_members(cmoc, role, ids, whole=link is None)
         if link is None:
             return None
+        if link == "M-M":  # one mechanism sets off the next: the cell names both, in order
+            ids = named["mechanisms"]
+            if len(ids) != 2:
+                problems.append(
+                    row.problem(
+                        ROLE_FIELD["mechanisms"],
+                        f"an M-M link needs two mechanisms, the row names {len(ids)}",
+                        allowed="name the mechanism that sets off the next, then the next",
+                        code="link",
+                    )
+                )
+                return None
+            return ids[0], ids[1]
         roles = ("contexts", "mechanisms") if link == "C-M" else ("mechanisms", "outcomes")
         ends = []
         for role in roles:

@@ -82,7 +82,7 @@ def _key(section: str, item: Any) -> Any:
         return item.doi.lower() if item.doi else None
     if section == "extracts":
         link = (item.link.source, item.link.target) if item.link else None
-        return (item.study, label_key(item.quote), item.cmoc, link)
+        return (item.study, label_key(item.quote or ""), item.cmoc, link)
     return None
 
 

@@ -51,6 +51,9 @@ def sheet_rows(document: TheoryDocument) -> tuple[list[str], list[list[Any]]]:
         elif x.link.source in cmoc.contexts:
             link = "C-M"
             nodes["contexts"], nodes["mechanisms"] = [x.link.source], [x.link.target]
+        elif x.link.target in cmoc.mechanisms:  # one mechanism setting off the next
+            link = "M-M"
+            nodes["mechanisms"] = [x.link.source, x.link.target]
         else:
             link = "M-O"
             nodes["mechanisms"], nodes["outcomes"] = [x.link.source], [x.link.target]

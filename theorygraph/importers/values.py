@@ -138,11 +138,11 @@ def read_kind(text: str) -> str:
     return read_choice(text, "a kind of extract", _KIND, KINDS)
 
 
-LINKS = "allowed: C-M, M-O, or blank for the whole CMOC"
+LINKS = "allowed: C-M, M-O, M-M (in a sequence of mechanisms), or blank for the whole CMOC"
 
 
 def read_link(text: str) -> str | None:
-    """``C-M``, ``M-O``, or None for an extract on the whole CMOC."""
+    """``C-M``, ``M-O``, ``M-M`` or None for an extract on the whole CMOC."""
     key = re.sub(r"[\s\-\u2013\u2192>_/]+", "", text.casefold())
     if key in ("", "cmoc", "all", "whole", "cmo"):
         return None
@@ -150,6 +150,8 @@ def read_link(text: str) -> str | None:
         return "C-M"
     if key in ("mo", "mechanismoutcome"):
         return "M-O"
+    if key in ("mm", "mechanismmechanism"):
+        return "M-M"
     raise BadValue(f"{short(text)!r} is not a link", LINKS)
 
 
