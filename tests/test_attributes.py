@@ -53,3 +53,15 @@ def test_the_cli_covers_by_an_attribute(write_yaml, mini):
     done = CliRunner().invoke(main, ["query", "coverage", str(path), "--by", "programme"])
     assert done.exit_code == 0, done.output
     assert "studies by programme: GP training 1, Nursing 1" in done.output
+
+
+def test_a_study_s_answer_says_its_tags_and_attributes(open_graph, mini):
+    graph = open_graph(charted(mini))
+    answer = graph.study("s1")
+    assert answer.headline.endswith(
+        "(tags: pilot; collaboration: school, ward; programme: GP training)"
+    )
+    assert answer.as_dict()["study"]["attributes"] == {
+        "collaboration": ["school", "ward"],
+        "programme": "GP training",
+    }

@@ -609,11 +609,28 @@ class StudyAnswer(Answer):
     def headline(self) -> str:  # type: ignore[override]
         counts = stance_counts(self.rows)
         parts = ", ".join(f"{n} {s}" for s, n in counts.items())
+        charted = "; ".join(
+            f"{name}: {', '.join(map(str, v)) if isinstance(v, list) else v}"
+            for name, v in self.charted().items()
+        )
         return (
             f"study {self.study['id']}: {plural(len(self.rows), 'extract')} ({parts}) on "
             f"{plural(len({r.cmoc for r in self.rows}), 'CMOC')} and "
-            f"{plural(len(self.mechanisms), 'mechanism')}"
+            f"{plural(len(self.mechanisms), 'mechanism')}" + (f" ({charted})" if charted else "")
         )
+
+    def _attributes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.charted().items() if k != "tags"}
+
+    def charted(self) -> dict[str, Any]:
+        """The study's tags and the review's own attributes of it, by name."""
+        from .backends.convert import ATTRIBUTE_PREFIX
+
+        out: dict[str, Any] = {"tags": self.study["tags"]} if self.study.get("tags") else {}
+        for key, value in sorted(self.study.items()):
+            if key.startswith(ATTRIBUTE_PREFIX):
+                out[key.removeprefix(ATTRIBUTE_PREFIX)] = value
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -623,7 +640,8 @@ class StudyAnswer(Answer):
             "type": "Study",
             "studies": 1,
             "extracts": len(self.rows),
-            "study": self.study,
+            "study": {k: v for k, v in self.study.items() if not k.startswith("attr.")}
+            | ({"attributes": attributes} if (attributes := self._attributes()) else {}),
             "headline": self.headline,
             "mechanisms": [n.as_dict() | {"studies": 1, "extracts": k} for n, k in self.mechanisms],
             "links": [link.as_dict() for link in self.links],
