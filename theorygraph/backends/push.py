@@ -141,12 +141,12 @@ def _review_props(graph: nx.MultiDiGraph) -> dict[str, Any]:
 
 
 def _node_batches(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    for label in LABEL_OF_SECTION.values():
-        rows = [
+    by_label: dict[str, list[dict[str, Any]]] = {label: [] for label in LABEL_OF_SECTION.values()}
+    for node, data in graph.nodes(data=True):  # one pass over the nodes, not one per label
+        by_label[data["type"]].append(
             {"id": node, "props": {k: v for k, v in data.items() if k != "type"}}
-            for node, data in graph.nodes(data=True)
-            if data["type"] == label
-        ]
+        )
+    for label, rows in by_label.items():
         for start in range(0, len(rows), BATCH_SIZE):
             yield label, rows[start : start + BATCH_SIZE]
 
