@@ -164,6 +164,22 @@ def write_yaml(tmp_path: Path):
     return write
 
 
+#: the warnings the sample review validates with (its three CMOCs without evidence)
+SAMPLE_WARNINGS = [
+    "CMOC 'cmoc-12' has no evidence",
+    "CMOC 'cmoc-13' has no evidence",
+    "CMOC 'cmoc-14' has no evidence",
+]
+
+
+@pytest.fixture(scope="session")
+def doc():
+    """The sample review, read once for the tests that only read it."""
+    from theorygraph.validate import read_theory
+
+    return read_theory(SAMPLE)
+
+
 @pytest.fixture
 def sample() -> Path:
     return SAMPLE

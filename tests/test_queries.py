@@ -12,19 +12,6 @@ import pytest
 from theorygraph.errors import UnknownIdError, UsageError
 from theorygraph.generate import generate
 from theorygraph.graph import TheoryGraph
-from theorygraph.validate import read_theory
-
-
-@pytest.fixture(scope="module")
-def doc(sample):
-    return read_theory(sample)
-
-
-@pytest.fixture(scope="module")
-def sample():  # module-scoped twin of the conftest fixture
-    from conftest import SAMPLE
-
-    return SAMPLE
 
 
 def link_rows(document, cmoc, source, target):

@@ -11,18 +11,6 @@ from theorygraph.errors import UnknownIdError, UsageError
 from theorygraph.validate import read_theory
 
 
-@pytest.fixture(scope="module")
-def doc(sample):
-    return read_theory(sample)
-
-
-@pytest.fixture(scope="module")
-def sample():  # module-scoped twin of the conftest fixture
-    from tests.conftest import SAMPLE
-
-    return SAMPLE
-
-
 def test_a_theory_holds_its_own_cmocs_and_their_evidence(open_graph, doc):
     graph = open_graph(doc)
     refined = graph.within(theory="rpt")

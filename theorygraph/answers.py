@@ -619,18 +619,20 @@ class StudyAnswer(Answer):
             f"{plural(len(self.mechanisms), 'mechanism')}" + (f" ({charted})" if charted else "")
         )
 
+    def _own_keys(self) -> set[str]:
+        from .backends.convert import ATTRIBUTE_PREFIX
+
+        return {ATTRIBUTE_PREFIX + name for name in self._attributes()}
+
     def _attributes(self) -> dict[str, Any]:
         return {k: v for k, v in self.charted().items() if k != "tags"}
 
     def charted(self) -> dict[str, Any]:
         """The study's tags and the review's own attributes of it, by name."""
-        from .backends.convert import ATTRIBUTE_PREFIX
+        from .backends.convert import study_attributes
 
         out: dict[str, Any] = {"tags": self.study["tags"]} if self.study.get("tags") else {}
-        for key, value in sorted(self.study.items()):
-            if key.startswith(ATTRIBUTE_PREFIX):
-                out[key.removeprefix(ATTRIBUTE_PREFIX)] = value
-        return out
+        return out | study_attributes(self.study)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -640,7 +642,7 @@ class StudyAnswer(Answer):
             "type": "Study",
             "studies": 1,
             "extracts": len(self.rows),
-            "study": {k: v for k, v in self.study.items() if not k.startswith("attr.")}
+            "study": {k: v for k, v in self.study.items() if k not in self._own_keys()}
             | ({"attributes": attributes} if (attributes := self._attributes()) else {}),
             "headline": self.headline,
             "mechanisms": [n.as_dict() | {"studies": 1, "extracts": k} for n, k in self.mechanisms],

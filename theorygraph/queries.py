@@ -38,7 +38,7 @@ from .answers import (
     SubgraphAnswer,
     UnintendedAnswer,
 )
-from .backends.convert import ATTRIBUTE_PREFIX
+from .backends.convert import ATTRIBUTE_PREFIX, attribute_values, study_attributes
 from .backends.protocol import Backend
 from .choices import COVERAGE_FIELDS, GAP_KINDS
 from .errors import UnknownIdError, UsageError
@@ -86,15 +86,11 @@ MAX_STEPS = 2_000_000
 # -- shared helpers ------------------------------------------------------------------------
 
 
-def _label_key(text: str) -> str:
-    return " ".join(text.casefold().split())
-
-
 def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -> NodeInfo:
     """The node with ``node_id`` if it is of one of ``types``, or the one node of those
     types whose label is ``node_id`` (any case and spacing); else a clear error that
     suggests the closest ids and labels."""
-    from .words import closest_ids
+    from .words import closest_ids, label_key
 
     found = backend.lookup([node_id]).get(node_id)
     if found is not None and found.type in types:
@@ -103,8 +99,8 @@ def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -
         article = "an" if found.type[0] in "AEIOU" else "a"
         raise UsageError(f"{node_id!r} is {article} {found.type}, not a {kind}")
     candidates = [n for t in types for n in backend.nodes(t)]
-    wanted = _label_key(node_id)
-    labelled = [n for n in candidates if _label_key(n.label) == wanted]
+    wanted = label_key(node_id)
+    labelled = [n for n in candidates if label_key(n.label) == wanted]
     if len(labelled) == 1:
         return labelled[0]
     if labelled:
@@ -112,10 +108,10 @@ def resolve(backend: Backend, node_id: str, types: tuple[str, ...], kind: str) -
             f"{node_id!r} is the label of several nodes ({', '.join(n.id for n in labelled)}); "
             "give one of their ids"
         )
-    by_label = {_label_key(n.label): n for n in candidates}
+    by_label = {label_key(n.label): n for n in candidates}
     near_labels = [by_label[k].id for k in closest_ids(wanted, by_label)]
     # a word of the label (such as 'faith' in 'Faith in the portfolio') also suggests it
-    words = [n.id for n in candidates if wanted and wanted in _label_key(n.label).split()]
+    words = [n.id for n in candidates if wanted and wanted in label_key(n.label).split()]
     near = closest_ids(node_id, [n.id for n in candidates])
     suggestions = list(dict.fromkeys([*near, *words, *([] if near or words else near_labels)]))
     suggestions = suggestions[:5]
@@ -730,12 +726,7 @@ def study(backend: Backend, study_id: str) -> StudyAnswer:
 
 def _values(record: dict[str, Any], by: str) -> list[str]:
     if by not in COVERAGE_FIELDS and by != "tags":  # one of the review's own attributes
-        value = record.get(ATTRIBUTE_PREFIX + by)
-        if isinstance(value, bool):
-            return ["yes" if value else "no"]
-        if isinstance(value, list):
-            return [str(v) for v in value] if value else ["unknown"]
-        return [str(value)] if value not in (None, "") else ["unknown"]
+        return attribute_values(record.get(ATTRIBUTE_PREFIX + by))
     if by == "tags":
         return [str(t) for t in record.get("tags") or []] or ["no tag"]
     value = record.get(by)
@@ -749,14 +740,7 @@ def _values(record: dict[str, Any], by: str) -> list[str]:
 def coverage(backend: Backend, *, by: str = "design") -> CoverageAnswer:
     """How each mechanism's evidence spreads over a study field (distinct studies)."""
     records = {s["id"]: s for s in backend.studies()}
-    own = sorted(
-        {
-            key.removeprefix(ATTRIBUTE_PREFIX)
-            for record in records.values()
-            for key in record
-            if key.startswith(ATTRIBUTE_PREFIX)
-        }
-    )
+    own = sorted({name for record in records.values() for name in study_attributes(record)})
     if by not in (*COVERAGE_FIELDS, "tags", *own):
         allowed = ", ".join((*COVERAGE_FIELDS, "tags"))
         if own:

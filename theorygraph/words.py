@@ -28,6 +28,11 @@ KIND = {
 }
 
 
+def label_key(label: str) -> str:
+    """What two labels must share to name the same node: case and spacing do not count."""
+    return " ".join(label.split()).casefold()
+
+
 def closest_ids(wanted: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     """The existing ids closest to ``wanted``, best first."""
     pool = list(candidates)

@@ -17,10 +17,33 @@ import networkx as nx
 from ..model import NODE_SECTIONS, TheoryDocument
 from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
 
-__all__ = ["ATTRIBUTE_PREFIX", "document_to_graph", "graph_to_document"]
+__all__ = [
+    "ATTRIBUTE_PREFIX",
+    "attribute_values",
+    "document_to_graph",
+    "graph_to_document",
+    "study_attributes",
+]
 
 #: how a study's own attribute is named as a property of its node ("attr.programme")
 ATTRIBUTE_PREFIX = "attr."
+
+
+def study_attributes(record: dict[str, Any]) -> dict[str, Any]:
+    """The review's own attributes of a study record (as a store returns it), by name."""
+    return {
+        key.removeprefix(ATTRIBUTE_PREFIX): value
+        for key, value in sorted(record.items())
+        if key.startswith(ATTRIBUTE_PREFIX)
+    }
+
+
+def attribute_values(value: Any) -> list[str]:
+    """An attribute's value as the values answers count and maps filter on: each of a
+    list, true/false as yes/no, and 'unknown' for none."""
+    values = value if isinstance(value, list) else [] if value in (None, "") else [value]
+    return ["yes" if v is True else "no" if v is False else str(v) for v in values] or ["unknown"]
+
 
 _LIST_REFS = ("contexts", "mechanisms", "outcomes", "theories", "leads_to")
 _CMOC_EDGE = {

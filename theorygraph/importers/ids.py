@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Container
 
 from ..model import is_valid_id
+from ..words import label_key
 
 __all__ = ["MAX_SLUG", "label_key", "slugify", "unique_id"]
 
@@ -54,8 +55,3 @@ def unique_id(wanted: str, taken: Container[str]) -> str:
     while f"{wanted}-{n}" in taken:
         n += 1
     return f"{wanted}-{n}"
-
-
-def label_key(label: str) -> str:
-    """What two labels must share to name the same node: case and spacing do not count."""
-    return " ".join(label.split()).casefold()

@@ -188,25 +188,14 @@ def _facets(records: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
     """Each study's values of the review's own attributes and of its tags, for the map's
     filters: every study has a value for every attribute any study has ('unknown' when it
     has none; 'no tag' for a study without tags)."""
-    from ..backends.convert import ATTRIBUTE_PREFIX
+    from ..backends.convert import attribute_values, study_attributes
 
-    names = sorted(
-        {
-            k.removeprefix(ATTRIBUTE_PREFIX)
-            for r in records
-            for k in r
-            if k.startswith(ATTRIBUTE_PREFIX)
-        }
-    )
+    names = sorted({name for r in records for name in study_attributes(r)})
     any_tags = any(r.get("tags") for r in records)
     out: dict[str, dict[str, list[str]]] = {}
     for r in records:
-        found: dict[str, list[str]] = {}
-        for name in names:
-            value = r.get(ATTRIBUTE_PREFIX + name)
-            values = value if isinstance(value, list) else [] if value in (None, "") else [value]
-            shown = ["yes" if v is True else "no" if v is False else str(v) for v in values]
-            found[name] = shown or ["unknown"]
+        own = study_attributes(r)
+        found = {name: attribute_values(own.get(name)) for name in names}
         if any_tags:
             found["tags"] = [str(t) for t in r.get("tags") or []] or ["no tag"]
         out[r["id"]] = found
