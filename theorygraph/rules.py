@@ -253,7 +253,9 @@ def cmoc_qualifiers(items: Items) -> list[Problem]:
                     origin.problem(
                         f"{q.id!r} is not a context, mechanism or outcome of {cmoc.id!r}",
                         ("qualifiers", i, "id"),
-                        allowed=", ".join(sorted(members)) or "none: the CMOC names no members",
+                        allowed="its members: " + ", ".join(sorted(members))
+                        if members
+                        else "none: the CMOC names no members",
                         code="reference",
                     )
                 )
@@ -266,10 +268,11 @@ def cmoc_qualifiers(items: Items) -> list[Problem]:
             elif q.qualifier in MECHANISM_QUALIFIERS and q.id not in cmoc.mechanisms:
                 problems.append(
                     origin.problem(
-                        f"{q.qualifier.value!r} qualifies a mechanism, and {q.id!r} is not one "
-                        f"of {cmoc.id!r}'s mechanisms",
+                        f"{q.qualifier.value!r} qualifies a mechanism, and {q.id!r} is not a "
+                        f"mechanism of {cmoc.id!r}",
                         ("qualifiers", i, "qualifier"),
-                        allowed="increased, decreased, present, absent",
+                        allowed="a context or an outcome is increased, decreased, present or "
+                        "absent",
                         code="enum",
                     )
                 )
