@@ -112,8 +112,13 @@ def test_encoding_marks_unsupported_and_unintended(sample_map):
     contested = edges["m-inspiring-intent->o-collaborative-intent"]
     assert contested["stance"] == "contested"
     no_evidence = edges["m-own-resilience->o-leaders-sustained"]
-    assert no_evidence["stance"] == "none" and no_evidence["dashes"]
-    assert contested["width"] > no_evidence["width"]
+    assert no_evidence["stance"] == "none" and no_evidence["studies"] == 0
+    assert contested["studies"] > 1
+    # the page draws each stance from the style table, and no two stances look alike in
+    # greyscale: each differs from the others in its dashes, head or middle mark
+    styles = data["edgeStyles"]
+    looks = {(str(s["dashes"]), s["head"], s.get("middle")) for name, s in styles.items()}
+    assert len(looks) == len(styles)
 
 
 def test_theory_and_focus_filters(sample_graph):

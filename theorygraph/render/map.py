@@ -21,9 +21,9 @@ from typing import Any
 
 from ..choices import LAYOUTS
 from ..errors import UsageError
-from .mapdata import MapEdge, MapModel, MapNode
+from .mapdata import MapModel, MapNode
 
-__all__ = ["PHYSICS_LIMIT", "TheoryMap", "force_layout", "render_map"]
+__all__ = ["OVERVIEW_FROM", "PHYSICS_LIMIT", "TheoryMap", "force_layout", "render_map"]
 
 #: above this many nodes, physics is off and the layout is computed before writing
 PHYSICS_LIMIT = 300
@@ -33,23 +33,48 @@ PHYSICS_LIMIT = 300
 #: under a pixel, and drawing them costs about a fifth of the first draw)
 LABEL_WIDTH = 26
 ARROWS_FROM_SCALE = 0.4
+#: the map opens at a zoom where every label is at least this many CSS pixels high,
+#: fitting the whole map when it can, else showing its start at that size
+MIN_LABEL_PX = 10
+FONT_SIZE = 14
+FONT_FACE = "system-ui, -apple-system, Segoe UI, Roboto, sans-serif"
 VIS_VERSION = "vis-9.1.2"
+
+#: from this many nodes a map opens on its overview (a mechanism matrix), not the network
+OVERVIEW_FROM = 400
 
 NODE_STYLE: dict[str, dict[str, Any]] = {
     "Context": {"shape": "box", "color": {"background": "#dbeafe", "border": "#2563eb"}},
-    "Mechanism": {"shape": "ellipse", "color": {"background": "#fef3c7", "border": "#d97706"}},
-    "Outcome": {"shape": "box", "color": {"background": "#dcfce7", "border": "#16a34a"}},
+    # a rounded box rather than an ellipse: the same text in about half the area
+    "Mechanism": {
+        "shape": "box",
+        "shapeProperties": {"borderRadius": 14},
+        "color": {"background": "#fef3c7", "border": "#b45309"},
+    },
+    "Outcome": {"shape": "box", "color": {"background": "#dcfce7", "border": "#15803d"}},
 }
-UNSUPPORTED: dict[str, str] = {"background": "#f3f4f6", "border": "#9ca3af"}
-UNINTENDED = {"background": "#fee2e2", "border": "#dc2626"}
+UNSUPPORTED: dict[str, str] = {"background": "#f3f4f6", "border": "#6b7280"}
+UNINTENDED = {"background": "#fee2e2", "border": "#b91c1c"}
+#: how each kind of arrow is drawn. Stances differ by line and head as well as colour
+#: (Okabe-Ito colours), so they stay apart in greyscale and for colour-blind readers:
+#: refuting ends in a bar, contested carries a bar across its middle, refining is dashed.
+#: The page draws arrows from this table, also after a filter changes an arrow's stance.
 EDGE_STYLE: dict[str, dict[str, Any]] = {
-    "supporting": {"color": "#16a34a", "dashes": False},
-    "refuting": {"color": "#dc2626", "dashes": False},
-    "contested": {"color": "#ea580c", "dashes": False},
-    "refining": {"color": "#2563eb", "dashes": [8, 4]},
-    "none": {"color": "#9ca3af", "dashes": [4, 4]},
-    "leads-to": {"color": "#6b7280", "dashes": [2, 4]},
+    "supporting": {"color": "#009e73", "dashes": False, "head": "arrow", "mark": "\u2713"},
+    "refuting": {"color": "#d55e00", "dashes": False, "head": "bar", "mark": "\u2717"},
+    "contested": {
+        "color": "#cc79a7",
+        "dashes": False,
+        "head": "arrow",
+        "middle": "bar",
+        "mark": "\u00b1",
+    },
+    "refining": {"color": "#0072b2", "dashes": [8, 4], "head": "arrow", "mark": "~"},
+    "none": {"color": "#9ca3af", "dashes": [3, 4], "head": "arrow", "mark": "\u2205"},
+    "leads-to": {"color": "#4b5563", "dashes": [2, 5], "head": "vee", "mark": "\u21aa"},
 }
+#: an arrow's width: 1 + WIDTH_PER_STUDY for each distinct study behind it, up to 12
+WIDTH_PER_STUDY = 0.75
 
 
 @dataclass
@@ -122,34 +147,27 @@ def _node_options(node: MapNode) -> dict[str, Any]:
     color = dict(style["color"])
     label = node.label
     options: dict[str, Any] = {"shape": style["shape"], "borderWidth": 2}
+    if "shapeProperties" in style:
+        options["shapeProperties"] = dict(style["shapeProperties"])
     if node.unsupported:
         color = dict(UNSUPPORTED)
         label += "\n(no evidence)"
-        options["shapeProperties"] = {"borderDashes": [5, 4]}
+        options["shapeProperties"] = {**options.get("shapeProperties", {}), "borderDashes": [5, 4]}
     if node.directions:  # the directions the CMOCs give it, marked under its name
         label += "\n[" + " / ".join(node.directions) + "]"
     if node.in_no_cmoc:
         color = dict(UNSUPPORTED)
         label += "\n(in no CMOC)"
-        options["shapeProperties"] = {"borderDashes": [2, 3]}
+        options["shapeProperties"] = {**options.get("shapeProperties", {}), "borderDashes": [2, 3]}
     if node.type == "Outcome" and node.intended is False:
         color = dict(UNINTENDED)
         label = "\u26a0 " + label
         options["borderWidth"] = 3
-    color["highlight"] = {"background": "#fde68a", "border": "#111827"}
+    # a selected node keeps its colours and gains a dark border
+    color["highlight"] = {"background": color["background"], "border": "#111827"}
     options["color"] = color
     options["label"] = label
     return options
-
-
-def _edge_options(edge: MapEdge) -> dict[str, Any]:
-    style = EDGE_STYLE[edge.stance]
-    width = 1.0 if edge.type == "LeadsTo" else 1.0 + min(edge.studies, 12) * 0.75
-    return {
-        "color": {"color": style["color"], "highlight": "#111827"},
-        "dashes": style["dashes"],
-        "width": width,
-    }
 
 
 def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
@@ -278,7 +296,6 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
         label = options.pop("label")
         if not small:
             label = wrap_label(label)
-        extra: dict[str, Any] = {} if physics else {"x": node.x, "y": node.y, "physics": False}
         net.add_node(
             node.id,
             label=label,
@@ -295,55 +312,68 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             apart=node.in_no_cmoc,
             description=node.description or "",
             level=node.level,
+            x=node.x,
+            y=node.y,
+            physics=physics,
             **options,
-            **extra,
         )
-    for edge in model.edges:
-        net.add_edge(
-            edge.source,
-            edge.target,
-            id=edge.id,
-            stance=edge.stance,
-            extracts=edge.extracts,
-            studies=edge.studies,
-            cmocs=edge.cmocs,
-            theories=edge.theories,
-            **_edge_options(edge),
-        )
-    for options_of_edge in net.edges:  # pyvis gives each arrow a head; the options decide
-        options_of_edge.pop("arrows", None)
+    edges = [
+        {
+            "id": edge.id,
+            "from": edge.source,
+            "to": edge.target,
+            "kind": edge.type,
+            "stance": edge.stance,
+            "extracts": edge.extracts,
+            "studies": edge.studies,
+            "cmocs": edge.cmocs,
+            "theories": edge.theories,
+        }
+        for edge in model.edges
+    ]
     options = {
         "physics": {
             "enabled": physics,
             "solver": "forceAtlas2Based",
-            "stabilization": {"enabled": physics, "iterations": 150, "fit": True},
+            "forceAtlas2Based": {"avoidOverlap": 1, "springLength": 160},
+            "stabilization": {"enabled": physics, "iterations": 200, "fit": False},
         },
         "layout": {"improvedLayout": False},
         "interaction": {
             "hover": small,
-            "keyboard": True,
+            "keyboard": {"enabled": True, "bindToWindow": False},
             "hideEdgesOnDrag": not small,
             "hideEdgesOnZoom": not small,
+            "multiselect": False,
         },
         "edges": {
             "smooth": {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.35}
             if small
             else False,
-            "arrows": {"to": {"enabled": small, "scaleFactor": 0.6}},
+            "arrows": {"to": {"enabled": small, "scaleFactor": 0.7}},
+            "selectionWidth": 2,
         },
-        "nodes": {"margin": 6, "font": {"size": 13}},
+        "nodes": {"margin": 7, "font": {"size": FONT_SIZE, "face": FONT_FACE}},
     }
     if small:
-        options["nodes"]["widthConstraint"] = {"maximum": 190}
+        options["nodes"]["widthConstraint"] = {"maximum": 180}
     data = {
         "nodes": net.nodes,
-        "edges": net.edges,
+        "edges": edges,
+        "cmocs": model.cmocs,
         "extracts": model.extracts,
         "studies": model.studies,
         "theories": model.theories,
+        "review": model.review,
         "description": model.description,
+        "layout": layout,
         "options": options,
+        "edgeStyles": EDGE_STYLE,
+        "widthPerStudy": WIDTH_PER_STUDY,
+        "minLabelPx": MIN_LABEL_PX,
+        "overview": len(model.nodes) >= OVERVIEW_FROM,
         "arrowsFromScale": None if small else ARROWS_FROM_SCALE,
+        "generator": f"theorygraph {_version()}",
     }
     js, css = _vis_assets()
     values = {
@@ -351,15 +381,20 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
         "VERSION": html.escape(_version()),
         "VIS_CSS": css,
         "VIS_JS": js,
+        "OVERVIEW_CSS": _template("overview.css"),
+        "OVERVIEW_JS": _template("overview.js"),
         "DATA": script_json(data),
     }
-    template = (resources.files("theorygraph.render") / "templates" / "map.html").read_text(
-        encoding="utf-8"
-    )
     # one pass, so text put in for one placeholder is never scanned for another
-    page = re.sub(r"%%([A-Z_]+)%%", lambda m: values[m.group(1)], template)
+    page = re.sub(r"%%([A-Z_]+)%%", lambda m: values[m.group(1)], _template("map.html"))
     apart = sum(1 for n in model.nodes if n.in_no_cmoc)
     return TheoryMap(page, len(model.nodes), len(model.edges), apart)
+
+
+def _template(name: str) -> str:
+    """A file of the map's page, shipped with the package (an empty text if absent)."""
+    path = resources.files("theorygraph.render") / "templates" / name
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
 def _version() -> str:

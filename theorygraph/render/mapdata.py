@@ -84,6 +84,10 @@ class MapModel:
     studies: dict[str, dict[str, Any]]
     theories: list[dict[str, Any]]
     description: str = ""
+    #: the CMOCs drawn: their parts, statement, hand-offs and the extracts judged on them
+    cmocs: list[dict[str, Any]] = field(default_factory=list)
+    #: the review's title, question, citation and DOI, for the map's "about" box
+    review: dict[str, Any] = field(default_factory=dict)
 
 
 def build_map(
@@ -114,11 +118,19 @@ def build_map(
         description = f"theory {theory}"
     keep: set[str] | None = None
     if focus is not None:
-        focus = queries.resolve(
+        found = queries.resolve(
             backend, focus, (*queries.THEORY_NODES, "CMOC"), "context, mechanism, outcome or CMOC"
-        ).id
-        keep = {n.id for n in queries.neighbourhood(backend, focus, depth=depth).nodes}
-        description += f", around {focus} to depth {depth}"
+        )
+        focus = found.id
+        if found.type == "CMOC":
+            # a configuration: itself and the CMOCs it hands on to or receives from,
+            # ``depth`` hand-offs either way, each with only its own links
+            parts = {c: parts[c] for c in _hand_off_neighbours(parts, focus, depth)}
+            keep = {m for p in parts.values() for m in p.members()}
+            description += f", configuration {focus} and its hand-offs to depth {depth}"
+        else:
+            keep = {n.id for n in queries.neighbourhood(backend, focus, depth=depth).nodes}
+            description += f", around {focus} to depth {depth}"
     members = sorted({m for p in parts.values() for m in p.members()})
     if theory is None:
         # what no CMOC names belongs to the review, not to a theory: shown, and marked
@@ -145,15 +157,7 @@ def build_map(
     records = backend.studies(cited) if cited else []
     facets = _facets(records)
     for record in records:
-        studies[record["id"]] = {
-            "citation": citation(record),
-            "doi": safe_doi(record.get("doi")),
-            "doi_text": record.get("doi"),
-            "design": record.get("design") or "unknown",
-            "sector": record.get("sector") or "unknown",
-            "year": record.get("year"),
-            "facets": facets[record["id"]],
-        }
+        studies[record["id"]] = _study(record, facets[record["id"]])
     extracts = {
         r.extract: {
             "quote": r.quote,
@@ -173,15 +177,115 @@ def build_map(
     if apart:
         description += f"; {apart} in no CMOC, shown apart"
     layered_layout(nodes, edges)
+    drawn = [p for c, p in sorted(parts.items(), key=lambda cp: cp[1].seq) if c in set(used)]
+    info = backend.review()
     return MapModel(
-        title or f"{backend.review().title}",
+        title or f"{info.title}",
         nodes,
         edges,
         extracts,
         studies,
         theories,
         description,
+        cmocs=_cmocs(backend, drawn, by_cmoc),
+        review={
+            "title": info.title,
+            "question": info.question,
+            "citation": info.citation,
+            "doi": safe_doi(info.doi),
+            "doi_text": info.doi,
+        },
     )
+
+
+def _hand_off_neighbours(parts: dict[str, CmocParts], start: str, depth: int) -> list[str]:
+    """``start`` and the CMOCs within ``depth`` hand-offs of it, either way."""
+    near: dict[str, set[str]] = defaultdict(set)
+    for part in parts.values():
+        for nxt in part.leads_to:
+            if nxt in parts:
+                near[part.id].add(nxt)
+                near[nxt].add(part.id)
+    seen = {start}
+    frontier = [start]
+    for _ in range(depth):
+        frontier = [n for f in frontier for n in sorted(near[f]) if n not in seen]
+        seen.update(frontier)
+    return sorted(seen, key=lambda c: parts[c].seq)
+
+
+def _study(record: dict[str, Any], facets: dict[str, list[str]]) -> dict[str, Any]:
+    """A study as the map shows it: its citation, DOI, design and sector for the filters,
+    and its own profile (what `query study` says of it) for the panel."""
+    from ..backends.convert import study_attributes
+
+    involvement = record.get("service_user_involvement")
+    return {
+        "citation": citation(record),
+        "doi": safe_doi(record.get("doi")),
+        "doi_text": record.get("doi"),
+        "design": record.get("design") or "unknown",
+        "sector": record.get("sector") or "unknown",
+        "year": record.get("year"),
+        "facets": facets,
+        "title": record.get("title"),
+        "authors": list(record.get("authors") or []),
+        "venue": record.get("venue"),
+        "country": record.get("country") or "unknown",
+        "participants": list(record.get("participants") or []),
+        "involvement": "yes"
+        if involvement is True
+        else "no"
+        if involvement is False
+        else "unknown",
+        "tags": [str(t) for t in record.get("tags") or []],
+        "attributes": {
+            name: ", ".join(str(v) for v in value) if isinstance(value, list) else str(value)
+            for name, value in study_attributes(record).items()
+        },
+        "notes": record.get("notes"),
+    }
+
+
+def _cmocs(
+    backend: Backend, drawn: list[CmocParts], by_cmoc: dict[str, list[EvidenceRow]]
+) -> list[dict[str, Any]]:
+    """The CMOCs of the map with their parts, as the CMOC list and panel show them."""
+    props = {n.id: n.props for n in backend.lookup([p.id for p in drawn]).values()} if drawn else {}
+    out = []
+    for part in drawn:
+        own = props.get(part.id, {})
+        out.append(
+            {
+                "id": part.id,
+                "label": part.label,
+                "description": own.get("description"),
+                "theme": own.get("theme"),
+                "strategy": own.get("strategy"),
+                "contexts": list(part.contexts),
+                "mechanisms": list(part.mechanisms),
+                "outcomes": list(part.outcomes),
+                "sequence": part.sequence,
+                "theories": list(part.theories),
+                "qualifiers": {
+                    member: word + (f": {note}" if note else "")
+                    for member, word, note in part.qualifiers
+                    if word is not None
+                },
+                "hand_offs": [
+                    dict(
+                        zip(
+                            ("to", "role", "outcome", "provenance", "note"),
+                            (nxt, *part.hand_off(nxt)),
+                            strict=True,
+                        )
+                    )
+                    for nxt in part.leads_to
+                ],
+                "extracts": [r.extract for r in by_cmoc.get(part.id, [])],
+            }
+        )
+    return out
 
 
 def _facets(records: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
