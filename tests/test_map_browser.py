@@ -377,7 +377,7 @@ def test_an_arrow_names_the_cmocs_that_state_it_by_label(open_map, sample):
         heading
         == f"{labels['m-working-with-power']} \u2192 {labels['o-collective-responsibility']}"
     )
-    page.page.click(f"#panel button:has-text({stating[0].label!r})")
+    page.page.click(f"#panel a.ref:has-text({stating[0].label!r})")
     assert page.page.inner_text("#panel h2") == stating[0].label
 
 
@@ -468,7 +468,7 @@ def test_a_contested_link_lists_refuting_first_grouped_by_study(open_map, sample
     counts = page.page.inner_text("#panel .counts")
     assert "\u2717 1 refuting" in counts and "supporting" in counts
     # a study's profile on click
-    page.page.click("#panel .study-group h4 button >> nth=0")
+    page.page.click("#panel .study-group h4 a.ref >> nth=0")
     assert page.page.inner_text("#panel .kind").startswith("Study \u00b7 ")
     assert "Design" in page.page.inner_text("#panel dl")
 
