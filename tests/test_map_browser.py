@@ -511,6 +511,9 @@ def test_a_deep_link_restores_the_selection(open_map, sample, hash_, heading):
             *cmoc.outcomes,
         }
     # and a selection made by hand is written back to the address
+    page.page.click("#panel .close")
+    assert page.js("location.hash") == ""
+    page.page.click("#fit")
     page.click_node("m-inspiring-intent")
     assert page.js("location.hash") == "#node=m-inspiring-intent"
 
