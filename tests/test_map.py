@@ -275,3 +275,19 @@ def test_export_to_stdout_and_bad_suffix(sample, tmp_path):
         main, ["export", str(sample), "--to", "gexf", "-o", str(tmp_path / "x.dot")]
     )
     assert bad.exit_code == 2
+
+
+def test_focus_on_a_cmoc_draws_the_configuration_and_its_hand_offs(sample):
+    document = read_theory(sample)
+    cmoc = next(c for c in document.cmocs if c.leads_to)
+    near = [c for c in document.cmocs if c.id == cmoc.id or c.id in cmoc.leads_to]
+    near += [c for c in document.cmocs if cmoc.id in c.leads_to]
+    members = {m for c in near for m in (*c.contexts, *c.mechanisms, *c.outcomes)}
+    tg_map = TheoryGraph.open(sample).map(focus=cmoc.id)
+    assert tg_map.nodes == len(members)
+    assert f"configuration {cmoc.id}" in tg_map.html
+    # each CMOC drawn with only its own arrows: nothing of another CMOC comes along
+    from theorygraph.render.mapdata import build_map
+
+    model = build_map(TheoryGraph.open(sample).backend, focus=cmoc.id)
+    assert {c["id"] for c in model.cmocs} == {c.id for c in near}

@@ -381,17 +381,6 @@ def test_an_arrow_names_the_cmocs_that_state_it_by_label(open_map, sample):
     assert page.page.inner_text("#panel h2") == stating[0].label
 
 
-def test_focus_on_a_cmoc_draws_the_configuration_and_its_hand_offs(sample):
-    document = read_theory(sample)
-    cmoc = next(c for c in document.cmocs if c.leads_to)
-    near = [c for c in document.cmocs if c.id == cmoc.id or c.id in cmoc.leads_to]
-    near += [c for c in document.cmocs if cmoc.id in c.leads_to]
-    members = {m for c in near for m in (*c.contexts, *c.mechanisms, *c.outcomes)}
-    tg_map = TheoryGraph.open(sample).map(focus=cmoc.id)
-    assert tg_map.nodes == len(members)
-    assert f"configuration {cmoc.id}" in tg_map.html
-
-
 # -- filters recompute ---------------------------------------------------------------------
 
 
