@@ -570,3 +570,23 @@ def test_printing_leaves_out_the_controls(open_map, sample):
     assert page.page.locator("header .tools").is_hidden()
     assert page.page.locator("#print-about").is_visible()
     assert "theorygraph" in page.page.inner_text("#print-about")
+
+
+def test_a_large_force_layout_has_no_overlapping_labels_either(open_map):
+    """Above the browser's physics limit, positions come from Python; the page moves each
+    node to the nearest free cell of a grid, so the whole map is no smear of boxes."""
+    from theorygraph.generate import generate
+    from theorygraph.render.map import PHYSICS_LIMIT
+
+    tg_map = TheoryGraph.from_document(generate(studies=96, mechanisms=96, seed=3)).map(
+        layout="force"
+    )
+    assert tg_map.nodes > PHYSICS_LIMIT
+    page = open_map(tg_map)
+    if page.page.locator("#overview").is_visible():
+        page.page.evaluate("new Promise(done => TG.whole(done))")
+    page.page.click("#fit")
+    boxes = page.js(BOXES)
+    assert len(boxes) == tg_map.nodes
+    assert overlapping(boxes) == []
+    assert page.errors == []
