@@ -25,7 +25,9 @@ import networkx as nx
 
 from ..choices import EXPORTS
 from ..errors import UsageError
+from .dot import STANCE_MARKS, dot_text, export_dot
 from .mapdata import MapModel
+from .text import REPLACEMENT, xml_safe
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -41,21 +43,7 @@ __all__ = [
 #: the formats that draw the map (the spreadsheet export is the extraction sheet)
 EXPORT_FORMATS = tuple(f for f in EXPORTS if f != "spreadsheet")
 
-#: what an export writes for a character its format cannot hold
-REPLACEMENT = "\ufffd"
-#: the characters XML 1.0 cannot hold: C0 controls but tab, LF and CR; surrogates;
-#: U+FFFE and U+FFFF
-NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def xml_safe(text: str) -> str:
-    r"""``text`` with every character XML 1.0 cannot hold replaced by U+FFFD.
-
-    >>> xml_safe("tab\there, bell\x07 and NUL\x00")
-    'tab\there, bell\ufffd and NUL\ufffd'
-    """
-    return NOT_XML.sub(REPLACEMENT, text)
 
 
 def to_networkx(model: MapModel) -> nx.MultiDiGraph:
@@ -128,18 +116,8 @@ def export_text(model: MapModel, fmt: str) -> str:
     if fmt == "mermaid":
         return _mermaid(model)
     if fmt == "dot":
-        return _dot(model)
+        return export_dot(model)
     raise UsageError(f"unknown export format {fmt!r}; allowed: {', '.join(EXPORT_FORMATS)}")
-
-
-_MERMAID_STROKE = {
-    "supporting": "#16a34a",
-    "refuting": "#dc2626",
-    "contested": "#ea580c",
-    "refining": "#2563eb",
-    "none": "#9ca3af",
-    "leads-to": "#6b7280",
-}
 
 
 #: written as Mermaid entity codes (#NNN;) wherever they are in a label: '"' would end
@@ -217,7 +195,9 @@ def _mermaid(model: MapModel) -> str:
         text = "leads to" if e.type == "LeadsTo" else f"{e.stance}, {e.studies} studies"
         lines.append(f'  {ids[e.source]} {arrow}|"{mermaid_text(text)}"| {ids[e.target]}')
         width = 1 + min(e.studies, 8) // 2
-        styles.append(f"  linkStyle {i} stroke:{_MERMAID_STROKE[e.stance]},stroke-width:{width}px")
+        styles.append(
+            f"  linkStyle {i} stroke:{STANCE_MARKS[e.stance].colour},stroke-width:{width}px"
+        )
     lines += styles
     lines += [
         "  classDef context fill:#dbeafe,stroke:#2563eb",
@@ -227,68 +207,4 @@ def _mermaid(model: MapModel) -> str:
         "  classDef unintended fill:#fee2e2,stroke:#dc2626,stroke-width:3px",
         "  classDef apart fill:#f9fafb,stroke:#6b7280,stroke-dasharray:2 3",
     ]
-    return "\n".join(lines) + "\n"
-
-
-def dot_text(text: str) -> str:
-    r"""Text for a quoted DOT string that Graphviz draws as itself.
-
-    Backslashes are doubled (Graphviz reads ``\n``, ``\l``, ``\N``... in labels as
-    escapes), quotes escaped, line breaks (LF, CR or CRLF) written as ``\n``, and ``&``
-    as ``&amp;`` (Graphviz reads ``&amp;``, ``&#65;``... in labels as HTML entities).
-    Characters XML cannot hold become U+FFFD: Graphviz draws SVG, and a NUL would
-    end its string.
-
-    >>> print(dot_text('say "hi" \\N & &amp;\r\nnext'))
-    say \"hi\" \\N &amp; &amp;amp;\nnext
-    """
-    text = xml_safe(text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-    return text.replace("&", "&amp;")
-
-
-_DOT_NODE = {
-    "Context": 'shape=box, style="filled", fillcolor="#dbeafe", color="#2563eb"',
-    "Mechanism": 'shape=ellipse, style="filled", fillcolor="#fef3c7", color="#d97706"',
-    "Outcome": 'shape=box, style="rounded,filled", fillcolor="#dcfce7", color="#16a34a"',
-}
-
-
-def _dot(model: MapModel) -> str:
-    lines = [
-        f'digraph "{dot_text(model.title)}" {{',
-        "  rankdir=LR;",
-        '  node [fontname="Helvetica", fontsize=11];',
-        '  edge [fontname="Helvetica", fontsize=9];',
-    ]
-    for n in model.nodes:
-        style = _DOT_NODE.get(n.type, _DOT_NODE["Context"])
-        label = n.label
-        if n.unsupported:
-            style = 'shape=ellipse, style="dashed,filled", fillcolor="#f3f4f6", color="#9ca3af"'
-            label += "\n(no evidence)"
-        elif n.type == "Outcome" and n.intended is False:
-            style = 'shape=box, style="rounded,filled,bold", fillcolor="#fee2e2", color="#dc2626"'
-            label = "⚠ " + label
-        if n.in_no_cmoc:
-            style = style.replace('style="', 'style="dotted,', 1)
-            label += "\n(in no CMOC)"
-        attrs: dict[str, Any] = {"type": n.type, "studies": n.studies}
-        extra = ", ".join(f'{k}="{dot_text(str(v))}"' for k, v in attrs.items())
-        lines.append(f'  "{dot_text(n.id)}" [label="{dot_text(label)}", {style}, {extra}];')
-    for e in model.edges:
-        color = _MERMAID_STROKE[e.stance]
-        style = (
-            "dashed"
-            if e.stance in ("none", "refining")
-            else ("dotted" if e.stance == "leads-to" else "solid")
-        )
-        width = 1 + min(e.studies, 12) * 0.4
-        label = "leads to" if e.type == "LeadsTo" else f"{e.studies} studies"
-        lines.append(
-            f'  "{dot_text(e.source)}" -> "{dot_text(e.target)}" [color="{color}", '
-            f'style={style}, penwidth={width:.1f}, label="{label}", stance="{e.stance}", '
-            f"studies={e.studies}, extracts={len(e.extracts)}];"
-        )
-    lines.append("}")
     return "\n".join(lines) + "\n"
