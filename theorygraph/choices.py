@@ -6,7 +6,16 @@ choices (this module imports nothing, so `theorygraph --help` stays fast).
 
 from __future__ import annotations
 
-__all__ = ["COVERAGE_FIELDS", "EXPORTS", "GAP_KINDS", "LAYOUTS", "OUTPUT_FORMATS"]
+__all__ = [
+    "COVERAGE_FIELDS",
+    "EXPORTS",
+    "FIGURES",
+    "FIGURE_DPI",
+    "FIGURE_DPI_RANGE",
+    "GAP_KINDS",
+    "LAYOUTS",
+    "OUTPUT_FORMATS",
+]
 
 #: how an answer can be printed
 OUTPUT_FORMATS = ("table", "json", "csv", "markdown")
@@ -43,3 +52,10 @@ EXPORTS = {
     "dot": (".dot", ".gv"),
     "spreadsheet": (".xlsx", ".csv"),
 }
+
+#: the formats a figure is drawn in, by the suffix of its file
+FIGURES = {".svg": "svg", ".pdf": "pdf", ".png": "png"}
+#: the resolution of a PNG figure unless told otherwise (what journals ask of line art
+#: and text), and the resolutions it may have, in dots per inch
+FIGURE_DPI = 300
+FIGURE_DPI_RANGE = (50, 1200)

@@ -287,8 +287,11 @@ def map_command(
 ) -> None:
     """Write an interactive HTML theory map that opens offline, in one file.
 
-    Click a node or an arrow to read its extracts; search, and filter by theory
-    version, node type, evidence, study design and sector.
+    The map opens readable at the window's size. Click a node, an arrow, a CMOC
+    or a study to read its evidence; search names, quotes and studies; filter by
+    theory version, node type, evidence and the studies' design, sector and
+    attributes (the arrows recompute). The address keeps the selection
+    (map.html#cmoc=ID). A large review opens on an overview.
 
     \b
     Example:
@@ -435,11 +438,13 @@ def generate(
 
 
 def _register() -> None:
+    from .cli_figure import figure
     from .cli_import import import_
     from .cli_queries import query
 
     main.add_command(query)
     main.add_command(import_)
+    main.add_command(figure)
 
 
 _register()

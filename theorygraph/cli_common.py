@@ -127,6 +127,7 @@ FLAGS = {
     "theory": "--theory",
     "theme": "--theme",
     "focus": "--focus",
+    "dpi": "--dpi",
 }
 
 

@@ -18,6 +18,7 @@ __all__ = [
     "ConnectionFailed",
     "InvalidTheoryError",
     "Problem",
+    "RenderError",
     "SourceError",
     "TheoryGraphError",
     "UnknownIdError",
@@ -134,3 +135,7 @@ class BackendError(TheoryGraphError):
 
 class ConnectionFailed(BackendError):
     """The graph store cannot be reached or refuses the credentials."""
+
+
+class RenderError(TheoryGraphError):
+    """A figure cannot be drawn: Graphviz is not installed, or it failed."""

@@ -34,7 +34,9 @@ if TYPE_CHECKING:
     )
     from .backends.neo4j import Neo4jSettings, PushResult
     from .backends.protocol import Backend
+    from .render.figure import Figure
     from .render.map import TheoryMap
+    from .render.mapdata import MapModel
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jOptions", "TheoryGraph", "is_neo4j_uri"]
 
@@ -111,8 +113,8 @@ class TheoryGraph:
 
     def within(self, *, theory: str | None = None, theme: str | None = None) -> TheoryGraph:
         """This review seen through one programme theory (id or label) and/or one theme
-        (a sub-theme as 'Theme / Sub-theme'): every query, ``stats``, ``map`` and
-        ``export`` then answer for its CMOCs only. Without either, this graph itself."""
+        (a sub-theme as 'Theme / Sub-theme'): every query, ``stats``, ``map``, ``export``
+        and ``figure`` then answer for its CMOCs only. Without either, this graph itself."""
         if theory is None and theme is None:
             return self
         from . import queries
@@ -316,6 +318,47 @@ class TheoryGraph:
             return write_sheet(self.document(), target)
         write_text(target, self.export(fmt, theory=theory, focus=focus, depth=depth))
         return target
+
+    def figure(
+        self,
+        path: str | Path,
+        *,
+        theory: str | None = None,
+        focus: str | None = None,
+        depth: int = 1,
+        title: str | None = None,
+        dpi: int | None = None,
+    ) -> Figure:
+        """Draw the map as a static figure for a paper, with Graphviz: SVG, PDF or PNG
+        (``dpi`` dots per inch, 300 unless told) by the suffix of ``path``; ``title`` is
+        drawn above it when given. Each arrow carries the numbers of the CMOCs that
+        state it (a CMOC's place in the review, the same in every figure) and a key says
+        what each mark means. The file is written whole or not at all."""
+        from .choices import FIGURE_DPI
+        from .files import write_bytes
+        from .render.figure import Figure, draw, figure_format
+
+        target = Path(path)
+        fmt = figure_format(target)
+        model, numbers = self._figure_data(theory, focus, depth, title)
+        # drawn once the read is over: Graphviz may take seconds on a large PNG
+        data, width, height = draw(
+            model, fmt, numbers=numbers, title=title, dpi=FIGURE_DPI if dpi is None else dpi
+        )
+        write_bytes(target, data)
+        apart = sum(1 for n in model.nodes if n.in_no_cmoc)
+        return Figure(target, fmt, len(model.nodes), len(model.edges), apart, width, height)
+
+    @_consistent
+    def _figure_data(
+        self, theory: str | None, focus: str | None, depth: int, title: str | None
+    ) -> tuple[MapModel, dict[str, int]]:
+        """What a figure shows, and each CMOC's number (its place in the review)."""
+        from .render.mapdata import build_map
+
+        model = build_map(self.backend, theory=theory, focus=focus, depth=depth, title=title)
+        numbers = {c: p.seq + 1 for c, p in self.backend.cmoc_parts(None).items()}
+        return model, numbers
 
     def save(self, path: str | Path) -> Path:
         """Save to one file: a graph file (``.graph.json``) or a theory file (.yaml/.json)."""
