@@ -49,9 +49,18 @@
           });
         });
       });
-      reachedList.sort(function (a, b) { return TG.labelOf(a).localeCompare(TG.labelOf(b)) || (a < b ? -1 : 1); });
+      // outcomes in the order the mechanisms with most studies reach them, so the evidence
+      // runs down the diagonal rather than scattering across the grid
+      var order = [], placed = {};
+      mechanisms.slice().sort(function (a, b) { return b.studies - a.studies || (a.id < b.id ? -1 : 1); }).forEach(function (m) {
+        var row = pairs[m.id] || {};
+        Object.keys(row).map(function (o) { return [o, TG.distinctStudies(row[o].xs)]; })
+          .sort(function (a, b) { return b[1] - a[1] || (a[0] < b[0] ? -1 : 1); })
+          .forEach(function (p) { if (!placed[p[0]]) { placed[p[0]] = true; order.push(p[0]); } });
+      });
+      reachedList = order;
       kinds.push({
-        key: "outcome", name: "Outcomes", what: "outcome",
+        key: "outcome", name: "Outcomes",
         columns: reachedList.map(function (o) {
           return { key: o, label: (NODES[o] && NODES[o].unintended ? "\u26a0 " : "") + TG.labelOf(o), title: TG.labelOf(o) + " (" + o + ")" };
         }),
@@ -66,7 +75,7 @@
       });
     }
     kinds.push({
-      key: "design", name: "Study design", what: "design",
+      key: "design", name: "Study design",
       columns: designList.map(function (d) { return { key: d, label: d, title: "Studies of design " + d }; }),
       cells: function (m) {
         var out = {};
@@ -81,7 +90,7 @@
     });
     if (D.theories.length > 1) {
       kinds.push({
-        key: "theory", name: "Theory version", what: "theory version",
+        key: "theory", name: "Theory version",
         columns: D.theories.map(function (t) {
           var words = t.label + (t.version ? " (" + t.version + ")" : "");
           return { key: t.id, label: words, title: words + (t.status ? ", " + t.status : "") };
@@ -229,6 +238,7 @@
     table.setAttribute("role", "grid");
     table.setAttribute("aria-label", "Mechanisms against columns: distinct studies in each cell");
     scroller.appendChild(table);
+    table.setAttribute("data-kind", kind.key);
     var thead = el("thead"), tbody = el("tbody");
     table.appendChild(thead); table.appendChild(tbody);
     var more = el("div", null, "tgo-more");
@@ -325,21 +335,19 @@
     var nearEnd = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
       if (entries.some(function (e) { return e.isIntersecting; }) && shownCount < matching.length) addRows(ROWS_AT_ONCE);
     }, { rootMargin: "300px" }) : null;
+    var next = el("button", "", "tgo-show"), all = el("button", "", "tgo-show");
+    next.type = all.type = "button";
+    next.addEventListener("click", function () { addRows(ROWS_AT_ONCE); });
+    all.addEventListener("click", function () { addRows(matching.length - shownCount); });
+    more.appendChild(next); more.appendChild(all);
     function drawMore() {
       if (nearEnd) { nearEnd.unobserve(more); nearEnd.observe(more); }
-      more.replaceChildren();
       var left = matching.length - shownCount;
       status.textContent = (matching.length === rows.length ? "" : number(matching.length) + " of " + number(rows.length) + " match; ") +
         "showing " + number(shownCount) + " of " + count(matching.length, "mechanism");
-      if (left <= 0) return;
-      var next = el("button", "Show " + number(Math.min(left, ROWS_AT_ONCE)) + " more", "tgo-show");
-      next.type = "button";
-      next.addEventListener("click", function () { addRows(ROWS_AT_ONCE); });
-      more.appendChild(next);
-      var all = el("button", "Show all " + number(matching.length), "tgo-show");
-      all.type = "button";
-      all.addEventListener("click", function () { addRows(left); });
-      more.appendChild(all);
+      next.hidden = all.hidden = left <= 0;
+      next.textContent = "Show " + number(Math.min(left, ROWS_AT_ONCE)) + " more";
+      all.textContent = "Show all " + number(matching.length);
     }
     function rowOf(r, index) {
       var m = r.node;
@@ -350,12 +358,16 @@
       var b = el("button", null, "tgo-mech");
       b.type = "button";
       b.setAttribute("data-r", String(index)); b.setAttribute("data-c", "0");
+      b.tabIndex = -1;  // the grid is one tab stop (keepActive)
       b.setAttribute("data-studies", String(r.studies));
       b.appendChild(el("span", m.plain, "tgo-name"));
       var line = m.id + " \u00b7 " + count(r.studies, "study", "studies");
       if (r.studies) line += " " + D.edgeStyles[r.stance].mark;
-      var note = m.unsupported ? (m.extracts.length ? "candidate: no supporting evidence" : "candidate: no evidence") :
-        (r.all && !r.xs.length ? "every extract hidden by the filters" : "");
+      var note = [
+        m.unsupported ? (m.extracts.length ? "candidate: no supporting evidence" : "candidate: no evidence") : "",
+        m.cmocs.length ? "" : "in no CMOC",
+        r.all && !r.xs.length && !m.unsupported ? "every extract hidden by the filters" : ""
+      ].filter(Boolean).join(" \u00b7 ");
       b.appendChild(el("span", line + (note ? " \u00b7 " + note : ""), "tgo-meta"));
       b.title = m.plain + " (" + m.id + "): " + describe(r) + (note ? "; " + note : "") +
         ". Open its " + plural(m.cmocs.length, "configuration") + " on the map";
@@ -370,6 +382,7 @@
         var cell = el("button", null, "tgo-cell");
         cell.type = "button";
         cell.setAttribute("data-r", String(index)); cell.setAttribute("data-c", String(i + 1));
+        cell.tabIndex = -1;
         cell.setAttribute("data-studies", String(c.studies));
         cell.setAttribute("data-stance", c.studies ? c.stance : (c.stated ? "gap" : "not-stated"));
         cell.appendChild(bubble(c));
@@ -460,6 +473,7 @@
     }
     kindSelect.addEventListener("change", function () {
       kind = kinds.filter(function (k) { return k.key === kindSelect.value; })[0] || kinds[0];
+      table.setAttribute("data-kind", kind.key);
       sortBy = null;
       shownCount = 0;
       redraw();
