@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..words import plural
 from .mapdata import MapEdge, MapModel, MapNode
+from .style import NODE_COLOURS, STANCE_COLOURS, UNINTENDED_COLOURS, UNSUPPORTED_COLOURS
 from .text import xml_safe
 
 __all__ = [
@@ -46,31 +47,39 @@ class StanceMark:
 #: the marks of each stance: each differs from every other in line or arrowhead, not
 #: only in colour, so that a greyscale print keeps them apart
 STANCE_MARKS = {
-    "supporting": StanceMark("#16a34a", "solid", "normal", False, "supporting"),
-    "refuting": StanceMark("#dc2626", "solid", "tee", False, "refuting"),
-    "contested": StanceMark("#ea580c", "solid", "teenormal", True, "contested (both)"),
-    "refining": StanceMark("#2563eb", "dashed", "empty", False, "refining only"),
-    "none": StanceMark("#9ca3af", "dotted", "odot", False, "no evidence"),
-    "leads-to": StanceMark("#6b7280", "dotted", "vee", False, "leads to (CMOC to CMOC)"),
+    "supporting": StanceMark(STANCE_COLOURS["supporting"], "solid", "normal", False, "supporting"),
+    "refuting": StanceMark(STANCE_COLOURS["refuting"], "solid", "tee", False, "refuting"),
+    "contested": StanceMark(
+        STANCE_COLOURS["contested"], "solid", "teenormal", True, "contested (both)"
+    ),
+    "refining": StanceMark(STANCE_COLOURS["refining"], "dashed", "empty", False, "refining only"),
+    "none": StanceMark(STANCE_COLOURS["none"], "dotted", "odot", False, "no evidence"),
+    "leads-to": StanceMark(
+        STANCE_COLOURS["leads-to"], "dotted", "vee", False, "leads to (CMOC to CMOC)"
+    ),
 }
 
-_NODE_STYLE = {
-    "Context": {"shape": "box", "style": "filled", "fillcolor": "#dbeafe", "color": "#2563eb"},
-    "Mechanism": {
-        "shape": "ellipse",
-        "style": "filled",
-        "fillcolor": "#fef3c7",
-        "color": "#d97706",
-    },
-    "Outcome": {
-        "shape": "box",
-        "style": "rounded,filled",
-        "fillcolor": "#dcfce7",
-        "color": "#16a34a",
-    },
+_SHAPES = {
+    "Context": {"shape": "box", "style": "filled"},
+    "Mechanism": {"shape": "ellipse", "style": "filled"},
+    "Outcome": {"shape": "box", "style": "rounded,filled"},
 }
-_UNSUPPORTED = {"shape": "ellipse", "style": "dashed,filled", "fillcolor": "#f3f4f6"}
-_UNINTENDED = {"shape": "box", "style": "rounded,filled,bold", "fillcolor": "#fee2e2"}
+_NODE_STYLE = {
+    kind: {**shape, "fillcolor": NODE_COLOURS[kind][0], "color": NODE_COLOURS[kind][1]}
+    for kind, shape in _SHAPES.items()
+}
+_UNSUPPORTED = {
+    "shape": "ellipse",
+    "style": "dashed,filled",
+    "fillcolor": UNSUPPORTED_COLOURS[0],
+    "color": UNSUPPORTED_COLOURS[1],
+}
+_UNINTENDED = {
+    "shape": "box",
+    "style": "rounded,filled,bold",
+    "fillcolor": UNINTENDED_COLOURS[0],
+    "color": UNINTENDED_COLOURS[1],
+}
 
 #: how many characters a figure's node label holds on one line
 WRAP = 26
@@ -129,9 +138,9 @@ def _node_style(node: MapNode) -> dict[str, object]:
     base = _NODE_STYLE.get(node.type, _NODE_STYLE["Context"])
     style: dict[str, object] = dict(base)
     if node.unsupported:
-        style.update(_UNSUPPORTED, color="#6b7280")
+        style.update(_UNSUPPORTED)
     elif node.type == "Outcome" and node.intended is False:
-        style.update(_UNINTENDED, color="#dc2626", peripheries=2)
+        style.update(_UNINTENDED, peripheries=2)
     if node.in_no_cmoc:
         style["style"] = f"dotted,{style['style']}"
     return style

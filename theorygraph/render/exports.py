@@ -27,6 +27,7 @@ from ..choices import EXPORTS
 from ..errors import UsageError
 from .dot import STANCE_MARKS, dot_text, export_dot
 from .mapdata import MapModel
+from .style import NODE_COLOURS, UNINTENDED_COLOURS, UNSUPPORTED_COLOURS
 from .text import REPLACEMENT, xml_safe
 
 __all__ = [
@@ -200,11 +201,14 @@ def _mermaid(model: MapModel) -> str:
         )
     lines += styles
     lines += [
-        "  classDef context fill:#dbeafe,stroke:#2563eb",
-        "  classDef mechanism fill:#fef3c7,stroke:#d97706",
-        "  classDef outcome fill:#dcfce7,stroke:#16a34a",
-        "  classDef unsupported fill:#f3f4f6,stroke:#9ca3af,stroke-dasharray:5 4",
-        "  classDef unintended fill:#fee2e2,stroke:#dc2626,stroke-width:3px",
-        "  classDef apart fill:#f9fafb,stroke:#6b7280,stroke-dasharray:2 3",
+        f"  classDef {kind.lower()} fill:{fill},stroke:{border}"
+        for kind, (fill, border) in NODE_COLOURS.items()
+    ]
+    lines += [
+        "  classDef unsupported fill:{},stroke:{},stroke-dasharray:5 4".format(
+            *UNSUPPORTED_COLOURS
+        ),
+        "  classDef unintended fill:{},stroke:{},stroke-width:3px".format(*UNINTENDED_COLOURS),
+        f"  classDef apart fill:#f9fafb,stroke:{UNSUPPORTED_COLOURS[1]},stroke-dasharray:2 3",
     ]
     return "\n".join(lines) + "\n"

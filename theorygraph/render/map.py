@@ -22,6 +22,13 @@ from typing import Any
 from ..choices import LAYOUTS
 from ..errors import UsageError
 from .mapdata import MapModel, MapNode
+from .style import (
+    NODE_COLOURS,
+    STANCE_COLOURS,
+    STANCE_SIGNS,
+    UNINTENDED_COLOURS,
+    UNSUPPORTED_COLOURS,
+)
 
 __all__ = ["OVERVIEW_FROM", "PHYSICS_LIMIT", "TheoryMap", "force_layout", "render_map"]
 
@@ -44,34 +51,30 @@ VIS_VERSION = "vis-9.1.2"
 OVERVIEW_FROM = 400
 
 NODE_STYLE: dict[str, dict[str, Any]] = {
-    "Context": {"shape": "box", "color": {"background": "#dbeafe", "border": "#2563eb"}},
+    "Context": {"shape": "box"},
     # a rounded box rather than an ellipse: the same text in about half the area
-    "Mechanism": {
-        "shape": "box",
-        "shapeProperties": {"borderRadius": 14},
-        "color": {"background": "#fef3c7", "border": "#b45309"},
-    },
-    "Outcome": {"shape": "box", "color": {"background": "#dcfce7", "border": "#15803d"}},
+    "Mechanism": {"shape": "box", "shapeProperties": {"borderRadius": 14}},
+    "Outcome": {"shape": "box"},
 }
-UNSUPPORTED: dict[str, str] = {"background": "#f3f4f6", "border": "#6b7280"}
-UNINTENDED = {"background": "#fee2e2", "border": "#b91c1c"}
-#: how each kind of arrow is drawn. Stances differ by line and head as well as colour
-#: (Okabe-Ito colours), so they stay apart in greyscale and for colour-blind readers:
-#: refuting ends in a bar, contested carries a bar across its middle, refining is dashed.
-#: The page draws arrows from this table, also after a filter changes an arrow's stance.
+for _type, (_fill, _border) in NODE_COLOURS.items():
+    NODE_STYLE[_type]["color"] = {"background": _fill, "border": _border}
+UNSUPPORTED: dict[str, str] = dict(zip(("background", "border"), UNSUPPORTED_COLOURS, strict=True))
+UNINTENDED = dict(zip(("background", "border"), UNINTENDED_COLOURS, strict=True))
+#: how each kind of arrow is drawn (colours and signs from style.py). Stances differ by
+#: line and head as well as colour: refuting ends in a bar, contested carries a bar across
+#: its middle, refining is dashed. The page draws arrows from this table, also after a
+#: filter changes an arrow's stance.
+_LINES: dict[str, dict[str, Any]] = {
+    "supporting": {"dashes": False, "head": "arrow"},
+    "refuting": {"dashes": False, "head": "bar"},
+    "contested": {"dashes": False, "head": "arrow", "middle": "bar"},
+    "refining": {"dashes": [8, 4], "head": "arrow"},
+    "none": {"dashes": [3, 4], "head": "arrow"},
+    "leads-to": {"dashes": [2, 5], "head": "vee"},
+}
 EDGE_STYLE: dict[str, dict[str, Any]] = {
-    "supporting": {"color": "#009e73", "dashes": False, "head": "arrow", "mark": "\u2713"},
-    "refuting": {"color": "#d55e00", "dashes": False, "head": "bar", "mark": "\u2717"},
-    "contested": {
-        "color": "#cc79a7",
-        "dashes": False,
-        "head": "arrow",
-        "middle": "bar",
-        "mark": "\u00b1",
-    },
-    "refining": {"color": "#0072b2", "dashes": [8, 4], "head": "arrow", "mark": "~"},
-    "none": {"color": "#9ca3af", "dashes": [3, 4], "head": "arrow", "mark": "\u2205"},
-    "leads-to": {"color": "#4b5563", "dashes": [2, 5], "head": "vee", "mark": "\u21aa"},
+    stance: {"color": STANCE_COLOURS[stance], "mark": STANCE_SIGNS[stance], **line}
+    for stance, line in _LINES.items()
 }
 #: an arrow's width: 1 + WIDTH_PER_STUDY for each distinct study behind it, up to 12
 WIDTH_PER_STUDY = 0.75
@@ -369,6 +372,11 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
         "layout": layout,
         "options": options,
         "edgeStyles": EDGE_STYLE,
+        "nodeColours": {
+            **NODE_COLOURS,
+            "unsupported": UNSUPPORTED_COLOURS,
+            "unintended": UNINTENDED_COLOURS,
+        },
         "widthPerStudy": WIDTH_PER_STUDY,
         "minLabelPx": MIN_LABEL_PX,
         "overview": len(model.nodes) >= OVERVIEW_FROM,
