@@ -440,11 +440,13 @@ def generate(
 def _register() -> None:
     from .cli_figure import figure
     from .cli_import import import_
+    from .cli_init import init
     from .cli_queries import query
 
     main.add_command(query)
     main.add_command(import_)
     main.add_command(figure)
+    main.add_command(init)
 
 
 _register()
