@@ -325,6 +325,21 @@ def test_the_find_box_narrows_the_rows(open_map, large):
     assert page.grid() == {}
 
 
+def test_a_theory_filter_leaves_the_mechanisms_of_that_theory(open_map, large):
+    page = open_map(large)
+    page.show_all()
+    theory = large.theories[-1].id
+    holding = {m for c in large.cmocs if theory in c.theories for m in c.mechanisms}
+    assert 0 < len(holding) < len(large.mechanisms)
+    page.page.click("#toggle-side")
+    page.page.select_option("#filter-theory", theory)
+    page.show_all()
+    assert set(page.grid()) == holding
+    page.page.select_option("#filter-theory", "")
+    page.show_all()
+    assert len(page.grid()) == len(large.mechanisms)
+
+
 def test_scrolling_to_the_end_adds_rows(open_map, large):
     page = open_map(large)
     count = "document.querySelectorAll('#overview tbody tr[data-mechanism]').length"

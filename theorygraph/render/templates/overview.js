@@ -174,7 +174,10 @@
     var whole = el("button", "Whole map", "tgo-whole");
     whole.type = "button";
     whole.title = "Show the full network of every context, mechanism and outcome";
-    whole.addEventListener("click", function () { TG.whole(); });
+    whole.addEventListener("click", function () {
+      window.theorygraphWhole = false;
+      TG.whole(function () { window.tgTimings.whole = performance.now(); window.theorygraphWhole = true; });
+    });
     titleRow.appendChild(whole);
     head.appendChild(titleRow);
     var candidates = mechanisms.filter(function (m) { return m.unsupported; }).length;
@@ -305,10 +308,15 @@
     // --- the rows: the first ROWS_AT_ONCE that match, more on demand ---------------------------------
     var matching = [];
     var shownCount = 0;
+    // the theory version chosen in the filters hides the mechanisms it does not hold, as
+    // it hides them on the network
+    var theoryFilter = document.getElementById("filter-theory");
     function matches() {
       var q = find.value.trim().toLowerCase();
-      matching = !q ? rows : rows.filter(function (r) {
-        return r.node.id.toLowerCase().indexOf(q) >= 0 || String(r.node.plain).toLowerCase().indexOf(q) >= 0;
+      var theory = theoryFilter ? theoryFilter.value : "";
+      matching = !q && !theory ? rows : rows.filter(function (r) {
+        return (!theory || r.node.theories.indexOf(theory) >= 0) &&
+          (!q || r.node.id.toLowerCase().indexOf(q) >= 0 || String(r.node.plain).toLowerCase().indexOf(q) >= 0);
       });
     }
     function drawBody(upTo) {
