@@ -310,10 +310,9 @@
     var shownCount = 0;
     // the theory version chosen in the filters hides the mechanisms it does not hold, as
     // it hides them on the network
-    var theoryFilter = document.getElementById("filter-theory");
     function matches() {
       var q = find.value.trim().toLowerCase();
-      var theory = theoryFilter ? theoryFilter.value : "";
+      var theory = TG.theory();
       matching = !q && !theory ? rows : rows.filter(function (r) {
         return (!theory || r.node.theories.indexOf(theory) >= 0) &&
           (!q || r.node.id.toLowerCase().indexOf(q) >= 0 || String(r.node.plain).toLowerCase().indexOf(q) >= 0);
