@@ -220,6 +220,72 @@ def require_chromium() -> str:
     return CHROMIUM
 
 
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for the session (Debian's, driven by Playwright)."""
+    path = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.runner import CHROMIUM_FLAGS
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class MapPage:
+    """A map opened from file:// with every other request blocked; records the requests,
+    page errors and dialogs, and waits until the map says it is ready."""
+
+    def __init__(self, browser: Any, path: Path, size=(1440, 900), hash_: str = "") -> None:
+        width, height = size
+        self.context = browser.new_context(
+            viewport={"width": width, "height": height}, accept_downloads=True
+        )
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+
+        def route(r: Any) -> None:
+            self.requests.append(r.request.url)
+            if r.request.url.startswith("file://"):
+                r.continue_()
+            else:
+                r.abort()
+
+        self.context.route("**/*", route)
+        self.page = self.context.new_page()
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+        def dialog(d: Any) -> None:
+            self.dialogs.append(d.message)
+            d.dismiss()
+
+        self.page.on("dialog", dialog)
+        self.page.set_default_timeout(8000)
+        self.page.goto(path.as_uri() + hash_)
+        self.page.wait_for_function("window.theorygraphReady === true", timeout=30000)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+    def click_node(self, node_id: str) -> None:
+        point = self.js(
+            f"(() => {{ const p = tgNetwork.getPositions([{node_id!r}])[{node_id!r}];"
+            " return tgNetwork.canvasToDOM(p); })()"
+        )
+        box = self.page.locator("#network").bounding_box()
+        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+
+    def offsite(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith("file://")]
+
+    def close(self) -> None:
+        self.context.close()
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

@@ -3,76 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from conftest import require_chromium
+from conftest import MapPage
 
-from benchmarks.runner import CHROMIUM_FLAGS
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import TheoryDocument
 from theorygraph.validate import read_theory
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-class Page:
-    """A page that opens a map offline and records requests, errors and dialogs."""
-
-    def __init__(self, browser, path, size=(1440, 900), hash_=""):
-        width, height = size
-        self.context = browser.new_context(
-            viewport={"width": width, "height": height}, accept_downloads=True
-        )
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-
-        def route(r):
-            self.requests.append(r.request.url)
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-
-        def dialog(d):
-            self.dialogs.append(d.message)
-            d.dismiss()
-
-        self.page.on("dialog", dialog)
-        self.page.set_default_timeout(8000)
-        self.page.goto(path.as_uri() + hash_)
-        self.page.wait_for_function("window.theorygraphReady === true", timeout=30000)
-
-    def js(self, expression):
-        return self.page.evaluate(expression)
-
-    def click_node(self, node_id):
-        point = self.js(
-            f"(() => {{ const p = tgNetwork.getPositions([{node_id!r}])[{node_id!r}];"
-            " return tgNetwork.canvasToDOM(p); })()"
-        )
-        box = self.page.locator("#network").bounding_box()
-        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-
-    def offsite(self):
-        return [u for u in self.requests if not u.startswith("file://")]
-
-    def close(self):
-        self.context.close()
 
 
 @pytest.fixture
@@ -81,7 +18,7 @@ def open_map(chromium, tmp_path):
 
     def open_(tg_map, name="map.html", size=(1440, 900), hash_=""):
         path = tg_map.save(tmp_path / name)
-        page = Page(chromium, path, size, hash_)
+        page = MapPage(chromium, path, size, hash_)
         pages.append(page)
         return page
 

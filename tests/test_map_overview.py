@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from conftest import require_chromium
+from conftest import MapPage
 
-from benchmarks.runner import CHROMIUM_FLAGS
 from theorygraph.generate import generate
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import TheoryDocument
@@ -36,46 +35,13 @@ TAB_STOPS = (
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    path = require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture(scope="module")
 def large() -> TheoryDocument:
     """A generated review just large enough to open on its overview."""
     return generate(studies=120, mechanisms=120, seed=5)
 
 
-class Page:
-    """A map opened offline, recording requests and errors."""
-
-    def __init__(self, browser, path, size):
-        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-
-        def route(r):
-            self.requests.append(r.request.url)
-            if r.request.url.startswith("file://"):
-                r.continue_()
-            else:
-                r.abort()
-
-        self.context.route("**/*", route)
-        self.page = self.context.new_page()
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.theorygraphReady === true", timeout=30000)
-
-    def js(self, expression, arg=None):
-        return self.page.evaluate(expression, arg)
+class Page(MapPage):
+    """A map opened offline, with the overview's own reading aids."""
 
     def grid(self):
         return {row["id"]: row for row in self.js(GRID)}
@@ -88,9 +54,6 @@ class Page:
     def drill_from(self, selector, mechanism):
         self.page.click(selector)
         self.page.wait_for_function(f"window.theorygraphDrilled === {mechanism!r}", timeout=30000)
-
-    def offsite(self):
-        return [u for u in self.requests if not u.startswith("file://")]
 
 
 @pytest.fixture
