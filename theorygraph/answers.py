@@ -4,7 +4,8 @@ Each answer knows how to show itself: ``as_dict()`` for JSON (rows carry at leas
 ``label`` and ``type``, and ``studies`` / ``extracts`` where something is counted),
 ``table()`` for the table, CSV and Markdown formats, ``text()`` for the plain table format
 where a sentence reads better than columns, and ``empty_message`` to say plainly that
-nothing was found.
+nothing was found. In a notebook, ``to_pandas()`` gives the CSV's rows as a DataFrame and
+the answer shows as an HTML table (:mod:`theorygraph.notebook`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .evidence import STANCES, citation, stance_counts, supporting_studies
+from .notebook import Tabular
 from .results import EvidenceRow, NodeInfo
 from .words import plural
 
@@ -34,8 +36,8 @@ __all__ = [
 ]
 
 
-class Answer:
-    """What every answer offers the CLI."""
+class Answer(Tabular):
+    """What every answer offers the CLI, and a notebook (``to_pandas()``, an HTML table)."""
 
     headline: str = ""
 

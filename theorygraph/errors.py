@@ -17,6 +17,7 @@ __all__ = [
     "BackendError",
     "ConnectionFailed",
     "InvalidTheoryError",
+    "MissingExtraError",
     "Problem",
     "RenderError",
     "SourceError",
@@ -139,3 +140,19 @@ class ConnectionFailed(BackendError):
 
 class RenderError(TheoryGraphError):
     """A figure cannot be drawn: Graphviz is not installed, or it failed."""
+
+
+class MissingExtraError(TheoryGraphError, ImportError):
+    """A feature needs a package of an optional extra that is not installed; the message
+    says which extra to install. It is an :class:`ImportError` too.
+
+    >>> print(MissingExtraError("DataFrames", "pandas", "notebook"))
+    DataFrames need pandas, which is not installed: pip install 'theorygraph[notebook]'
+    """
+
+    def __init__(self, feature: str, package: str, extra: str) -> None:
+        self.extra = extra
+        super().__init__(
+            f"{feature} need {package}, which is not installed: pip install 'theorygraph[{extra}]'",
+            name=package,
+        )

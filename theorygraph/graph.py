@@ -413,6 +413,17 @@ class TheoryGraph:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    # -- in a notebook: the review's title, source and counts (no query is run) --------------
+    def __repr__(self) -> str:
+        from .notebook import graph_repr
+
+        return graph_repr(self)
+
+    def _repr_html_(self) -> str:
+        from .notebook import graph_html
+
+        return graph_html(self)
+
 
 def _settings(uri: str, options: Neo4jOptions | None) -> Neo4jSettings:
     from .backends.neo4j import Neo4jSettings

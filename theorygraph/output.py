@@ -1,8 +1,9 @@
-"""Turning results into text: aligned tables, JSON, CSV and Markdown, in one place."""
+"""Turning results into text: aligned tables, JSON, CSV, Markdown and HTML, in one place."""
 
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from collections.abc import Sequence
@@ -10,7 +11,7 @@ from typing import Any
 
 from .choices import OUTPUT_FORMATS
 
-__all__ = ["FORMATS", "render_rows", "table", "to_json"]
+__all__ = ["FORMATS", "html_table", "render_rows", "table", "to_json"]
 
 FORMATS = OUTPUT_FORMATS
 
@@ -93,3 +94,38 @@ def render_rows(
         out += ["| " + " | ".join(esc(v) for v in row) + " |" for row in rows]
         return "\n".join(out)
     return table(headers, rows, numeric)
+
+
+def html_table(
+    headers: Sequence[str], rows: Sequence[Sequence[Any]], numeric: set[int] | None = None
+) -> str:
+    """Rows as an HTML table (for notebooks), every value escaped, the cells as CSV writes
+    them; columns listed in ``numeric`` are right-aligned.
+
+    >>> print(html_table(["label", "n"], [["<b>", 1]], numeric={1}))
+    <table>
+    <thead><tr><th>label</th><th style="text-align:right">n</th></tr></thead>
+    <tbody>
+    <tr><td>&lt;b&gt;</td><td style="text-align:right">1</td></tr>
+    </tbody>
+    </table>
+    """
+    numeric = numeric or set()
+    right = ' style="text-align:right"'
+
+    def cells(tag: str, values: Sequence[Any]) -> str:
+        return "".join(
+            f"<{tag}{right if i in numeric else ''}>{html.escape(_cell(v), quote=True)}</{tag}>"
+            for i, v in enumerate(values)
+        )
+
+    return "\n".join(
+        [
+            "<table>",
+            f"<thead><tr>{cells('th', headers)}</tr></thead>",
+            "<tbody>",
+            *(f"<tr>{cells('td', row)}</tr>" for row in rows),
+            "</tbody>",
+            "</table>",
+        ]
+    )

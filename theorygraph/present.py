@@ -2,42 +2,76 @@
 
 Answers are data (:mod:`theorygraph.answers`, :class:`theorygraph.results.Stats`); this
 module renders them, one function per answer and form, so that a new output form touches
-this module only. JSON is the answers' own ``as_dict``.
+this module only. JSON is the answers' own ``as_dict``. The rows are also what a notebook
+shows (:mod:`theorygraph.notebook`: ``to_pandas()`` and an HTML table).
 """
 
 from __future__ import annotations
 
-from functools import singledispatch
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .answers import (
-    ChainsAnswer,
-    ContestedAnswer,
-    CoverageAnswer,
-    DirectionsAnswer,
-    EvidenceAnswer,
-    GapsAnswer,
-    StudyAnswer,
-    SubgraphAnswer,
-    UnintendedAnswer,
-)
 from .evidence import STANCES, stance_counts
 from .output import table as render_table
-from .results import Stats
 from .words import plural
 
-__all__ = ["Table", "table", "text"]
+if TYPE_CHECKING:
+    from .answers import (
+        ChainsAnswer,
+        ContestedAnswer,
+        CoverageAnswer,
+        DirectionsAnswer,
+        EvidenceAnswer,
+        GapsAnswer,
+        StudyAnswer,
+        SubgraphAnswer,
+        UnintendedAnswer,
+    )
+    from .results import Stats
+
+__all__ = ["ByAnswer", "Table", "table", "text"]
 
 Table = tuple[list[str], list[list[Any]], set[int]]
 
+R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., Any])
 
-@singledispatch
+
+class ByAnswer(Generic[R]):
+    """A function with one implementation per kind of answer, chosen as
+    ``functools.singledispatch`` would (the answer's class, else its nearest base), but by
+    the class's name, read from the implementation's annotation: this module then imports
+    no answer at run time, and answers can hand themselves to it (``to_pandas()``, their
+    HTML table) without the package's imports forming a circle."""
+
+    def __init__(self, fallback: Callable[[Any], R]) -> None:
+        self.fallback = fallback
+        self.registry: dict[str, Callable[[Any], R]] = {}
+        self.__doc__ = fallback.__doc__
+
+    def register(self, func: F) -> F:
+        """Register ``func`` for the class its first parameter is annotated with."""
+        name = func.__annotations__[func.__code__.co_varnames[0]]
+        if not (isinstance(name, str) and name.isidentifier()):
+            raise TypeError(f"{func.__name__}: annotate its answer with a class name")
+        self.registry[name] = func
+        return func
+
+    def __call__(self, answer: Any) -> R:
+        for cls in type(answer).__mro__:
+            found = self.registry.get(cls.__name__)
+            if found is not None:
+                return found(answer)
+        return self.fallback(answer)
+
+
+@ByAnswer
 def table(answer: Any) -> Table:
     """The answer as rows: headers, rows, and the indexes of the numeric columns."""
     raise TypeError(f"no table for {type(answer).__name__}")
 
 
-@singledispatch
+@ByAnswer
 def text(answer: Any) -> str | None:
     """Plain text for the table format, where columns would read badly; else None."""
     return None
@@ -318,7 +352,7 @@ def _table_directionsanswer(answer: DirectionsAnswer) -> Table:
                 f"({plural(answer.studies.get(node.id, {}).get(word, 0), 'study')})"
                 for word, cmocs in words.items()
             ),
-            "yes" if answer.opposite(words) else "no",
+            answer.opposite(words),  # yes or no in text (output._cell), a bool in a DataFrame
         ]
         for node, words in answer.rows
     ]

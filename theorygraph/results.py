@@ -12,6 +12,7 @@ from typing import Any
 
 from . import evidence
 from .model import configuration_links
+from .notebook import Tabular
 
 __all__ = ["MechanismEvidence", "Stats"]
 
@@ -50,8 +51,9 @@ class MechanismEvidence:
 
 
 @dataclass(frozen=True)
-class Stats:
-    """Counts per node type and evidence per mechanism for one review."""
+class Stats(Tabular):
+    """Counts per node type and evidence per mechanism for one review (in a notebook, one
+    row per mechanism, as in CSV)."""
 
     review: str
     counts: dict[str, int]
