@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from html.parser import HTMLParser
 
@@ -307,3 +308,16 @@ def test_every_table_and_text_is_registered_for_an_answer_class():
         *(name for name in answers.__all__ if name.endswith("Answer") and name != "Answer"),
         "Stats",
     }
+
+
+def test_the_docs_example_runs(monkeypatch):
+    text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
+    section = text.split("\n## In a notebook\n", 1)[1].split("\n## ", 1)[0]
+    [example] = re.findall(r"```python\n(.*?)```", section, flags=re.S)
+    monkeypatch.chdir(ROOT)
+    names: dict[str, object] = {}
+    exec(example, names)
+    df = names["df"]
+    assert df.shape == (19, 10)  # as its comment says
+    assert len(names["weakest"]) == len(names["chains"].chains)
+    assert names["not_whole"].empty  # every chain through it is carried by one study
