@@ -1,11 +1,11 @@
 """The answers of the query catalogue: plain dataclasses, the same from every backend.
 
-Each answer knows how to show itself: ``as_dict()`` for JSON (rows carry at least ``id``,
-``label`` and ``type``, and ``studies`` / ``extracts`` where something is counted),
-``table()`` for the table, CSV and Markdown formats, ``text()`` for the plain table format
-where a sentence reads better than columns, and ``empty_message`` to say plainly that
-nothing was found. In a notebook, ``to_pandas()`` gives the CSV's rows as a DataFrame and
-the answer shows as an HTML table (:mod:`theorygraph.notebook`).
+Each answer gives ``as_dict()`` for JSON (rows carry at least ``id``, ``label`` and
+``type``, and ``studies`` / ``extracts`` where something is counted) and ``empty_message``
+to say plainly that nothing was found; :mod:`theorygraph.present` renders its rows (the
+table, CSV and Markdown formats) and, where a sentence reads better than columns, its
+text. In a notebook, ``to_pandas()`` gives the CSV's rows as a DataFrame and the answer
+shows as an HTML table (:mod:`theorygraph.notebook`).
 """
 
 from __future__ import annotations
