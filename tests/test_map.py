@@ -291,3 +291,10 @@ def test_focus_on_a_cmoc_draws_the_configuration_and_its_hand_offs(sample):
 
     model = build_map(TheoryGraph.open(sample).backend, focus=cmoc.id)
     assert {c["id"] for c in model.cmocs} == {c.id for c in near}
+
+
+def test_a_map_prints_short(sample):
+    tg_map = TheoryGraph.open(sample).map()
+    assert repr(tg_map) == (
+        f"<TheoryMap: {tg_map.nodes} nodes, {tg_map.edges} arrows, {len(tg_map.html):,} characters>"
+    )

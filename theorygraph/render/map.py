@@ -80,7 +80,7 @@ EDGE_STYLE: dict[str, dict[str, Any]] = {
 WIDTH_PER_STUDY = 0.75
 
 
-@dataclass
+@dataclass(repr=False)
 class TheoryMap:
     """A rendered map: the HTML text, with a notebook view and a save method."""
 
@@ -89,6 +89,12 @@ class TheoryMap:
     edges: int
     #: contexts, mechanisms and outcomes no CMOC names (drawn, marked "in no CMOC")
     apart: int = 0
+
+    def __repr__(self) -> str:
+        """Short, for consoles and notebooks: the page itself is about a megabyte."""
+        return (
+            f"<TheoryMap: {self.nodes} nodes, {self.edges} arrows, {len(self.html):,} characters>"
+        )
 
     def save(self, path: str | Path) -> Path:
         """Write the map as one UTF-8 file (atomically; nothing else is written)."""
