@@ -7,8 +7,9 @@ whole CMOC with all of the CMOC's nodes.
 
 Text that a spreadsheet program would run as a formula (``=cmd|' /C calc'!A0``) is never
 written as one: in .xlsx it is a text cell (Excel's own "quote prefix", so editing the
-cell keeps it text and the value is unchanged); in .csv, which has no cell types, it
-gets a leading ``'`` (the usual guard, which the importer takes off again).
+cell keeps it text and the value is unchanged; see :mod:`theorygraph.importers.xlsxwrite`);
+in .csv, which has no cell types, it gets a leading ``'`` (the usual guard, which the
+importer takes off again).
 
 >>> from theorygraph.validate import read_theory
 >>> headers, rows = sheet_rows(read_theory("samples/ics-leadership"))
@@ -26,10 +27,10 @@ from typing import Any
 from ..errors import TheoryGraphError, UsageError
 from ..files import write_bytes
 from ..model import TheoryDocument
-from .cells import CSV_ESCAPED, formula_like
+from .cells import formula_like
 from .columns import HEADERS
 from .ids import label_key
-from .xlsx import escape_xstring
+from .xlsxwrite import put, unstorable
 
 __all__ = ["HEADERS", "escape_csv", "sheet_rows", "write_sheet"]
 
@@ -152,7 +153,6 @@ def _csv(headers: list[str], rows: list[list[Any]]) -> bytes:
 
 def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
 
     book = Workbook()
@@ -164,21 +164,12 @@ def _xlsx(headers: list[str], rows: list[list[Any]]) -> bytes:
     ws.freeze_panes = "A2"
     for number, row in enumerate(rows, start=2):
         for column, value in enumerate(row, start=1):
-            if value is None:
-                continue
-            if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-                bad = ILLEGAL_CHARACTERS_RE.search(value).group()  # type: ignore[union-attr]
+            why = unstorable(value) if isinstance(value, str) else None
+            if why is not None:
                 raise TheoryGraphError(
-                    f"extract {row[0]!r}, {headers[column - 1]}: control character "
-                    f"0x{ord(bad):02x} cannot be stored in .xlsx; remove it, or export to .csv"
+                    f"extract {row[0]!r}, {headers[column - 1]}: {why}, or export to .csv"
                 )
-            if isinstance(value, str):
-                value = escape_xstring(value)  # a carriage return survives XML as _x000D_
-            cell = ws.cell(row=number, column=column, value=value)
-            if isinstance(value, str) and value[:1] in CSV_ESCAPED:
-                # a text cell, never a formula; quotePrefix keeps it text when edited in Excel
-                cell.data_type = "s"
-                cell.quotePrefix = True
+            put(ws, number, column, value)
     widths = {"quote": 80, "rationale": 50, "context": 30, "mechanism": 30, "outcome": 30}
     for index, name in enumerate(headers):
         ws.column_dimensions[_letter(index)].width = widths.get(name, 14)

@@ -23,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -32,7 +33,14 @@ from ..errors import SourceError, TheoryGraphError, UsageError
 from . import cells
 from .cells import Table, trim
 
-__all__ = ["MAX_COLUMNS", "MAX_ROWS", "escape_xstring", "read_xlsx", "unescape_xstring"]
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_ROWS",
+    "escape_xstring",
+    "read_xlsx",
+    "read_xlsx_sheets",
+    "unescape_xstring",
+]
 
 #: the grid of every spreadsheet program: A1:XFD1048576
 MAX_ROWS = 1_048_576
@@ -52,6 +60,29 @@ Progress = Callable[[int, int], None]
 
 def read_xlsx(path: Path, shown: str, sheet: str | None, progress: Progress | None) -> Table:
     """Read the first (or the named) sheet of an .xlsx workbook."""
+    with _opened(path, shown) as book:
+        title, part = _sheet(book, sheet, shown)
+        return _read_sheet(book, title, part, shown, progress)
+
+
+def read_xlsx_sheets(
+    path: Path, shown: str, names: Sequence[str]
+) -> tuple[list[str], dict[str, Table]]:
+    """Read several sheets of one workbook, opened once: the names of its sheets of cells,
+    and a table for each of ``names`` that it holds (a sheet it lacks is left out)."""
+    with _opened(path, shown) as book:
+        found = {title: part for title, part, chart in book.sheets if not chart}
+        tables = {
+            name: _read_sheet(book, name, found[name], shown, None)
+            for name in names
+            if name in found
+        }
+        return list(found), tables
+
+
+@contextmanager
+def _opened(path: Path, shown: str) -> Iterator[_Workbook]:
+    """The workbook, refused in one line when it is too large or not a workbook at all."""
     try:
         with zipfile.ZipFile(path) as archive:
             size = sum(info.file_size for info in archive.infolist())
@@ -74,19 +105,24 @@ def read_xlsx(path: Path, shown: str, sheet: str | None, progress: Progress | No
         except Exception as exc:  # openpyxl raises many unrelated classes for broken files
             raise SourceError(f"{shown}: not a readable .xlsx file ({_reason(exc)})") from exc
         try:
-            title, part = _sheet(book, sheet, shown)
-            table = Table(shown, title, [], 0)
-            try:
-                _read_rows(book, part, table, progress)
-            except (TheoryGraphError, MemoryError, RecursionError):
-                raise
-            except Exception as exc:  # zlib.error, BadZipFile (bad CRC), XML syntax, ...
-                raise SourceError(
-                    f"{shown}: not a readable .xlsx file: sheet {title!r} is damaged "
-                    f"({_reason(exc)}); save the workbook again from the program that made it"
-                ) from exc
+            yield book
         finally:
             book.archive.close()
+
+
+def _read_sheet(
+    book: _Workbook, title: str, part: str, shown: str, progress: Progress | None
+) -> Table:
+    table = Table(shown, title, [], 0)
+    try:
+        _read_rows(book, part, table, progress)
+    except (TheoryGraphError, MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # zlib.error, BadZipFile (bad CRC), XML syntax, ...
+        raise SourceError(
+            f"{shown}: not a readable .xlsx file: sheet {title!r} is damaged "
+            f"({_reason(exc)}); save the workbook again from the program that made it"
+        ) from exc
     return table
 
 
