@@ -28,6 +28,8 @@ from pydantic import (
 )
 
 __all__ = [
+    "ATTRIBUTE_PATTERN",
+    "ATTRIBUTE_RULE",
     "CMOC",
     "FORMAT_VERSION",
     "ID_PATTERN",
@@ -69,7 +71,12 @@ Id = Annotated[
 ]
 Text = Annotated[str, StringConstraints(min_length=1)]
 #: the name of a study attribute of the review's own: as an id, with "_" allowed
-AttributeName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_-]{0,39}$")]
+ATTRIBUTE_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
+ATTRIBUTE_RULE = (
+    "an attribute's name uses lowercase letters, digits, '_' and '-', starts with a letter "
+    "and has at most 40 characters, e.g. 'programme'"
+)
+AttributeName = Annotated[str, StringConstraints(pattern=ATTRIBUTE_PATTERN)]
 
 
 def _unknown(value: Any) -> Any:

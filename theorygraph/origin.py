@@ -39,6 +39,13 @@ class Origin:
             code=code,
         )
 
+    def place(self) -> str:
+        """Where the item is, for a problem found with another item: its file and line,
+        or its path."""
+        if self.raw is not None:
+            return f"{self.raw.display}:{self.raw.line_of(self.loc)}"
+        return format_path(self.loc)
+
 
 def format_path(loc: Iterable[str | int]) -> str:
     text = ""

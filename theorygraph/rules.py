@@ -19,7 +19,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .errors import Problem
-from .origin import Origin, format_path
+from .origin import Origin
 from .words import KIND, short, suggest
 
 __all__ = ["HIDDEN", "RULES", "Items", "check", "hidden_characters"]
@@ -116,16 +116,11 @@ def unique_ids(items: Items) -> list[Problem]:
             first = items.first[obj.id][1]
             if first is origin:
                 continue
-            first_at = (
-                f"{first.raw.display}:{first.raw.line_of(first.loc)}"
-                if first.raw
-                else format_path(first.loc)
-            )
             problems.append(
                 origin.problem(
                     f"duplicate id {obj.id!r}",
                     ("id",),
-                    allowed=f"ids are unique within a review; first used at {first_at}",
+                    allowed=f"ids are unique within a review; first used at {first.place()}",
                     code="duplicate",
                 )
             )

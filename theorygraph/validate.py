@@ -14,6 +14,7 @@ version, sections, one review); each item's fields are checked by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from .rules import Items, check, hidden_characters
 from .theoryfile import find_theory_files, read_raw
 from .words import allowed_names, describe
 
-__all__ = ["Loaded", "check_document", "load_theory", "read_theory"]
+__all__ = ["Loaded", "check_document", "check_items", "load_theory", "read_theory"]
 
 TOP_LEVEL_KEYS = ("theorygraph", "review", *NODE_SECTIONS)
 
@@ -160,6 +161,22 @@ def load_theory(source: str | Path) -> Loaded:
             )
         )
 
+    document = check_items(review, items, problems)
+    return Loaded(document, _sorted(problems), shown)
+
+
+def check_items(
+    review: tuple[Any, Origin] | None,
+    items: dict[str, list[tuple[Any, Origin]]],
+    problems: list[Problem],
+    *,
+    failed: Iterable[tuple[str, Any]] = (),
+) -> TheoryDocument | None:
+    """Check a review's raw items (each with where it came from) against their models and
+    the rules between them, adding every problem to ``problems``; the document when none of
+    ``problems`` is an error. ``failed`` are raw items found bad before (section, item): not
+    checked again, but their ids and references count, as those of every item that fails
+    its own checks do, so that one bad item does not cause further errors elsewhere."""
     info: ReviewInfo | None = None
     if review is not None:
         info = validated(ReviewInfo, review[0], review[1], problems)
@@ -171,26 +188,31 @@ def load_theory(source: str | Path) -> Loaded:
     # does not also cause "unknown id" errors or "no extracts" warnings elsewhere
     claimed: dict[str, str] = {}
     referenced: set[str] = set()
+
+    def claim(section: str, item: Any) -> None:
+        if isinstance(item, dict):
+            if isinstance(item.get("id"), str):
+                claimed.setdefault(item["id"], section)
+            referenced.update(_raw_references(item))
+
+    for section, item in failed:
+        claim(section, item)
     for section, model in NODE_SECTIONS.items():
         good: list[tuple[BaseModel, Origin]] = []
-        for item, origin in items[section]:
+        for item, origin in items.get(section, []):
             obj = validated(model, item, origin, problems)
             if obj is not None:
                 good.append((obj, origin))
-            elif isinstance(item, dict):
-                if isinstance(item.get("id"), str):
-                    claimed.setdefault(item["id"], section)
-                referenced |= _raw_references(item)
+            else:
+                claim(section, item)
         objects[section] = good
 
     problems += check(Items(objects, claimed, referenced))
     problems += hidden_characters(pair for pairs in objects.values() for pair in pairs)
-    has_errors = any(p.severity == "error" for p in problems)
-    document = None
-    if not has_errors and info is not None:
-        sections: dict[str, Any] = {s: [o for o, _ in objs] for s, objs in objects.items()}
-        document = TheoryDocument(review=info, **sections)
-    return Loaded(document, _sorted(problems), shown)
+    if any(p.severity == "error" for p in problems) or info is None:
+        return None
+    sections: dict[str, Any] = {s: [o for o, _ in objs] for s, objs in objects.items()}
+    return TheoryDocument(review=info, **sections)
 
 
 def check_document(document: TheoryDocument) -> list[Problem]:
