@@ -14,17 +14,36 @@ type in spreadsheets: case, spacing, ``+`` and ``-`` for a stance, ``H``/``M``/`
 'M-O'
 >>> split_list("Trust; Shared purpose\\nPower")
 ['Trust', 'Shared purpose', 'Power']
+
+Lists and a study's own attributes are also *written* here (:func:`list_cell`,
+:func:`attribute_cell`), so that what a cell holds and how it reads back have one home:
+every value written reads back as itself.
+
+>>> list_cell(["leaders", "carers"]), list_cell(["one; two"])
+('leaders; carers', '["one; two"]')
+>>> [read_attribute(t) for t in ("GP training", "12", "2.5", "true", "ward; school", '"12"')]
+['GP training', 12, 2.5, True, ['ward', 'school'], '12']
 """
 
 from __future__ import annotations
 
 import difflib
+import json
+import math
 import re
+from enum import Enum
+from typing import Any
 
 from .. import evidence
 
 __all__ = [
     "BadValue",
+    "attribute_cell",
+    "list_cell",
+    "read_attribute",
+    "read_enum",
+    "read_text_list",
+    "read_truth",
     "read_bool",
     "read_choice",
     "read_design",
@@ -226,6 +245,105 @@ def read_bool(text: str) -> bool | None:
     )
 
 
+def read_enum(text: str, enum: type[Enum], what: str) -> str:
+    """One value of a closed list (an enum of the model), in any case or spacing."""
+    shown = [str(member.value) for member in enum]
+    return read_choice(text, what, {v: v for v in shown}, shown)
+
+
+def read_truth(text: str) -> bool:
+    """True or false, for a fact that is always known."""
+    value = read_bool(text)
+    if value is None:
+        raise BadValue(f"{short(text)!r} is not true or false", "allowed: true, false")
+    return value
+
+
 def split_list(text: str) -> list[str]:
     """Several values in one cell, separated by ``;`` or new lines."""
     return [part.strip() for part in re.split(r"[;\n]", text) if part.strip()]
+
+
+# -- cells that read back exactly: lists of text, and a study's own attributes -------------------
+#
+# A cell is written the plain way a team types it ("leaders; carers", "12", "true") when
+# that reads back as the value; otherwise as JSON, which reads back as itself: a list
+# whose items hold ";" or line breaks, a one-item list, or text that would read as a
+# number, true/false or a list ('"12"'). A cell starting with [ or " is read as JSON
+# when it is valid JSON of the right kind, and as plain text otherwise.
+
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(\d+\.\d*|\.\d+|\d+(?=[eE]))([eE][+-]?\d+)?|[+-]?(inf|nan)", re.I)
+_NO_JSON = object()
+
+
+def _json(text: str) -> Any:
+    """The value of a cell written as JSON, or ``_NO_JSON``."""
+    if text.lstrip()[:1] not in ("[", '"'):
+        return _NO_JSON
+    try:
+        return json.loads(text)
+    except ValueError:
+        return _NO_JSON
+
+
+def _texts(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def read_text_list(text: str) -> list[str]:
+    """Several texts in one cell: separated by ``;`` or line breaks, or a JSON list."""
+    value = _json(text)
+    return value if _texts(value) else split_list(text)
+
+
+def list_cell(values: list[str]) -> str | None:
+    """The cell of a list of texts (None for an empty list): read back by
+    :func:`read_text_list` as the same list."""
+    if not values:
+        return None
+    plain = "; ".join(values)
+    return plain if read_text_list(plain) == values else _dumps(values)
+
+
+def read_attribute(text: str) -> str | int | float | bool | list[str]:
+    """A study attribute of the review's own: true or false, a number, a list (``;``) or
+    text; JSON (``"12"``, ``["ward"]``) for a value that would otherwise read as another."""
+    value = _json(text)
+    if isinstance(value, str) or _texts(value):
+        return value  # type: ignore[no-any-return]
+    key = text.strip()
+    if key.lower() in ("true", "false"):
+        return key.lower() == "true"
+    if _INT.fullmatch(key):
+        return int(key)
+    if _FLOAT.fullmatch(key):
+        return float(key)
+    if ";" in text or "\n" in text:
+        return split_list(text)
+    return text
+
+
+def attribute_cell(value: str | int | float | bool | list[str]) -> str:
+    """The cell of an attribute's value, read back by :func:`read_attribute` as the same
+    value of the same type."""
+    if isinstance(value, bool):
+        plain = "true" if value else "false"
+    elif isinstance(value, list):
+        plain = "; ".join(value)
+    else:
+        plain = str(value) if not isinstance(value, float) else repr(value)
+    # an empty cell is no value at all, so blank text is written as JSON too
+    return plain if plain.strip() and _same(read_attribute(plain), value) else _dumps(value)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    return bool(a == b)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
