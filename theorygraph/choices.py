@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "COVERAGE_FIELDS",
+    "DATA_EXPORTS",
     "EXPORTS",
     "FIGURES",
     "FIGURE_DPI",
@@ -43,7 +44,7 @@ COVERAGE_FIELDS = (
 LAYOUTS = ("layered", "force")
 
 #: every export format, with the file names it may be written to (the first is usual); the
-#: spreadsheet is the extraction sheet, the others draw the map
+#: spreadsheet is the extraction sheet, the workbook the whole review, the others draw the map
 EXPORTS = {
     "graphml": (".graphml", ".xml"),
     "gexf": (".gexf", ".xml"),
@@ -51,7 +52,10 @@ EXPORTS = {
     "mermaid": (".mmd", ".mermaid", ".md"),
     "dot": (".dot", ".gv"),
     "spreadsheet": (".xlsx", ".csv"),
+    "workbook": (".xlsx",),
 }
+#: the exports that hold the review's own items (written to a file), not the map
+DATA_EXPORTS = ("spreadsheet", "workbook")
 
 #: the formats a figure is drawn in, by the suffix of its file
 FIGURES = {".svg": "svg", ".pdf": "pdf", ".png": "png"}

@@ -352,18 +352,23 @@ def export(
     GraphML and GEXF open in Gephi and networkx; Cytoscape JSON in Cytoscape;
     Mermaid and DOT (Graphviz) draw the theory left to right. Every format carries
     node types, stances and study counts. --to spreadsheet writes the extraction
-    sheet back (xlsx or csv), one row per extract.
+    sheet back (xlsx or csv), one row per extract; --to workbook writes the whole
+    review to one xlsx workbook, a sheet per part, that theorygraph import
+    workbook reads back.
 
     \b
     Example:
       theorygraph export samples/ics-leadership --to graphml -o ics.graphml
       theorygraph export samples/ics-leadership --to mermaid --theory rpt
       theorygraph export samples/ics-leadership --to spreadsheet -o extraction.xlsx
+      theorygraph export samples/ics-leadership --to workbook -o review.xlsx
     """
     if fmt == "spreadsheet" and not output:
         raise click.UsageError(
             "a spreadsheet is written to a file: add -o FILE.xlsx or -o FILE.csv"
         )
+    if fmt == "workbook" and not output:
+        raise click.UsageError("a workbook is written to a file: add -o FILE.xlsx")
     with open_source(source, review, neo4j) as graph:
         if output:
             path = graph.within(theme=theme).write_export(

@@ -1,4 +1,5 @@
-"""``theorygraph import spreadsheet|references|qdpx FILE``: bring a review's own files in.
+"""``theorygraph import spreadsheet|references|qdpx|workbook FILE``: bring a review's own
+files in.
 
 Each subcommand makes one library call (:func:`theorygraph.importers.run.run_import`)
 and prints what it did. Problems go to standard error, one line each, with the file,
@@ -95,10 +96,11 @@ def references_option(func: F) -> F:
 
 @click.group(name="import")
 def import_() -> None:
-    """Import extraction sheets, reference libraries and REFI-QDA projects.
+    """Import extraction sheets, reference libraries, REFI-QDA projects and workbooks.
 
     Each importer writes a new theory (-o DIR) or merges into an existing one
-    (--into SOURCE) without duplicating what is there. See docs/import.md.
+    (--into SOURCE) without duplicating what is there; a workbook holds a whole
+    review, and --into makes the theory hold exactly that. See docs/import.md.
 
     \b
     Example:
@@ -173,6 +175,42 @@ def qdpx(file: str, **options: Any) -> None:
     _run("qdpx", file, **options)
 
 
+@import_.command()
+@click.argument("file", metavar="FILE")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    metavar="DIR",
+    help="Write a new theory: a folder, or one .yaml/.json file.",
+)
+@click.option(
+    "--into",
+    type=click.Path(),
+    metavar="SOURCE",
+    help="Rewrite this theory of the same review to hold what the workbook holds.",
+)
+@click.option("--force", is_flag=True, help="Write into a non-empty -o folder.")
+@reports_import_problems
+def workbook(file: str, **options: Any) -> None:
+    """Import a whole review from its workbook (.xlsx): a sheet for each part.
+
+    The workbook is what export --to workbook writes, edited or not: one sheet
+    each for the review, theories, contexts, mechanisms, outcomes, CMOCs, their
+    qualifiers and hand-offs, studies and extracts; the About sheet explains every
+    column. --into makes that theory hold exactly the workbook's review: items
+    deleted from the workbook are removed, and only the files whose items changed
+    are rewritten. See docs/import.md.
+
+    \b
+    Example:
+      theorygraph export samples/ics-leadership --to workbook -o review.xlsx
+      theorygraph import workbook review.xlsx -o my-review/
+      theorygraph import workbook review.xlsx --into my-review/
+    """
+    _run("workbook", file, **options)
+
+
 def _run(kind: str, file: str, **options: Any) -> None:
     from .importers.run import run_import
 
@@ -187,7 +225,9 @@ def _run(kind: str, file: str, **options: Any) -> None:
                 click.echo(f"skipped: {problem}", err=True)
     parts = [plural(n, nouns[name]) for name, n in result.counts().items() if n]
     what = ", ".join(parts) if parts else "nothing new"
-    verb = "merged into" if options.get("into") else "wrote"
+    verb = "wrote"
+    if options.get("into"):
+        verb = "updated" if kind == "workbook" else "merged into"
     unit = _READ_UNITS[kind]
     read = f" ({plural(result.rows, unit)} read)"
     click.echo(
@@ -201,4 +241,9 @@ def _run(kind: str, file: str, **options: Any) -> None:
 
 
 #: what one unit of each kind of file is, for "(1,000 rows read)"
-_READ_UNITS = {"spreadsheet": "row", "qdpx": "coded segment", "references": "reference"}
+_READ_UNITS = {
+    "spreadsheet": "row",
+    "qdpx": "coded segment",
+    "references": "reference",
+    "workbook": "row",
+}

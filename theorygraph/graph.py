@@ -301,18 +301,23 @@ class TheoryGraph:
         depth: int = 1,
     ) -> Path:
         """Write an export to ``path``: any format of :data:`theorygraph.choices.EXPORTS`,
-        the extraction spreadsheet (.xlsx or .csv, the whole review) included."""
+        the extraction spreadsheet (.xlsx or .csv) and the workbook (.xlsx, every part of
+        the review) included; these two hold the whole review."""
+        from .choices import DATA_EXPORTS
         from .files import write_text
         from .render.exports import check_export_path
 
         target = check_export_path(fmt, Path(path))
-        if fmt == "spreadsheet":
+        if fmt in DATA_EXPORTS:
             if theory or focus:
                 raise UsageError(
-                    "theory and focus do not apply to the spreadsheet, which holds the whole "
-                    "review",
+                    f"theory and focus do not apply to the {fmt}, which holds the whole review",
                     params=("theory", "focus"),
                 )
+            if fmt == "workbook":
+                from .importers.workbook_write import write_workbook
+
+                return write_workbook(self.document(), target)
             from .importers.sheet import write_sheet
 
             return write_sheet(self.document(), target)

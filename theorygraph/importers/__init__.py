@@ -5,6 +5,9 @@
 - :func:`theorygraph.importers.qdpx.read_qdpx`: coded segments of a REFI-QDA project.
 - :func:`theorygraph.importers.merge.merge`: merge imported items into a theory.
 - :func:`theorygraph.importers.sheet.write_sheet`: write the extraction sheet back.
+- :func:`theorygraph.importers.workbook_write.write_workbook` and
+  :func:`theorygraph.importers.workbook_read.read_workbook`: the whole review as one
+  workbook, a sheet per part, and back.
 - :func:`theorygraph.importers.run.run_import`: all of the above plus writing the result,
   as ``theorygraph import`` does.
 

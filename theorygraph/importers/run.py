@@ -25,7 +25,7 @@ from .result import ImportFailed, ImportResult, SkippedRow
 
 __all__ = ["ImportOutcome", "check_paths", "run_import"]
 
-Kind = Literal["spreadsheet", "qdpx", "references"]
+Kind = Literal["spreadsheet", "qdpx", "references", "workbook"]
 
 
 @dataclass
@@ -54,7 +54,10 @@ def run_import(
     force: bool = False,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportOutcome:
-    """Import ``path`` (a sheet, a .qdpx or a reference file) into a new or existing theory."""
+    """Import ``path`` (a sheet, a .qdpx or a reference file) into a new or existing theory.
+
+    A ``workbook`` holds a whole review: ``into`` is then rewritten to hold exactly the
+    workbook's review (which must be the same review), its files kept where they are."""
     if (output is None) == (into is None):
         raise UsageError(
             "say where the theory goes: -o DIR for a new theory, or --into "
@@ -96,6 +99,8 @@ def run_import(
     shown = str(path)
     if kind == "references":
         result = _studies_only(path, base, review, skip_bad_rows)
+    elif kind == "workbook":
+        result = _workbook(path, base)
     elif kind == "spreadsheet":
         from .spreadsheet import read_sheet
 
@@ -244,3 +249,15 @@ def _studies_only(
     if errors:
         raise ImportFailed(errors, source=str(path))
     return ImportResult(document, incoming, skipped=skipped, rows=len(studies) + len(skipped))
+
+
+def _workbook(path: str | Path, base: TheoryDocument | None) -> ImportResult:
+    from .workbook_read import read_workbook
+
+    result = read_workbook(path)
+    if base is not None and base.review.id != result.document.review.id:
+        raise UsageError(
+            f"{path} holds review {result.document.review.id!r}, and the theory it would "
+            f"replace holds {base.review.id!r}; import it with -o into a new folder"
+        )
+    return result

@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..choices import EXPORTS
+from ..choices import DATA_EXPORTS, EXPORTS
 from ..errors import UsageError
 from .dot import STANCE_MARKS, dot_text, export_dot
 from .mapdata import MapModel
@@ -41,8 +41,8 @@ __all__ = [
     "xml_safe",
 ]
 
-#: the formats that draw the map (the spreadsheet export is the extraction sheet)
-EXPORT_FORMATS = tuple(f for f in EXPORTS if f != "spreadsheet")
+#: the formats that draw the map (the spreadsheet and the workbook hold the review's items)
+EXPORT_FORMATS = tuple(f for f in EXPORTS if f not in DATA_EXPORTS)
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
