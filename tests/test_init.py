@@ -109,3 +109,52 @@ def test_the_readme_s_import_example_works_on_a_new_review(tmp_path):
     document = read_theory(folder)
     assert document.review.id == "my-review"
     assert len(document.studies) == 36 and len(document.extracts) == 118
+
+
+def test_a_new_workbook_validates_and_opens_as_a_source(tmp_path):
+    """The workbook form: one .xlsx with the explanation sheet and drop-downs, which every
+    command reads as a review."""
+    from openpyxl import load_workbook
+
+    done = run("init", tmp_path / "my-review", "--workbook", "--title", "Leading care")
+    assert done.exit_code == 0, done.output
+    path = tmp_path / "my-review.xlsx"
+    assert run("validate", path).exit_code == 0
+    book = load_workbook(path)
+    assert book.sheetnames[0] == "About"
+    assert book["extracts"].data_validations.dataValidation  # drop-downs, even when empty
+    graph = TheoryGraph.open(path)
+    assert graph.backend.review().title == "Leading care"
+    assert graph.stats().headline == "evidence for 0 of 0 mechanisms"
+    again = run("init", path, "--workbook")
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_a_filled_workbook_is_a_source_for_every_command(tmp_path):
+    """The sample exported to a workbook answers as the sample does."""
+    path = tmp_path / "ics.xlsx"
+    assert run("export", "samples/ics-leadership", "--to", "workbook", "-o", path).exit_code == 0
+    from_book = run("query", "gaps", path, "--kind", "mechanism", "--format", "json")
+    from_files = run(
+        "query", "gaps", "samples/ics-leadership", "--kind", "mechanism", "--format", "json"
+    )
+    assert from_book.exit_code == 0 and from_book.output == from_files.output
+
+
+def test_a_broken_workbook_fails_validation_with_the_cell_named(tmp_path):
+    from openpyxl import load_workbook
+
+    path = tmp_path / "ics.xlsx"
+    assert run("export", "samples/ics-leadership", "--to", "workbook", "-o", path).exit_code == 0
+    book = load_workbook(path)
+    sheet = book["extracts"]
+    header = [c.value for c in sheet[1]]
+    sheet.cell(row=2, column=header.index("stance") + 1, value="maybe")
+    book.save(path)
+    done = run("validate", path)
+    assert done.exit_code == 1
+    column = chr(ord("A") + header.index("stance"))
+    assert done.output.splitlines()[0] == (
+        f"error: {path}: extracts row 2, column {column} (stance): 'maybe' is not a stance "
+        "(allowed: supports, refutes, refines)"
+    )

@@ -38,8 +38,10 @@ if TYPE_CHECKING:
 def main() -> None:
     """Programme-theory modelling for realist reviews.
 
-    SOURCE is a theory file or folder (YAML or JSON), a graph file saved with
-    'theorygraph save', or a Neo4j URI (bolt://... or neo4j://...) with --review.
+    SOURCE is a theory file or folder (YAML or JSON), a review's workbook
+    (.xlsx, from 'theorygraph export --to workbook' or 'theorygraph init
+    --workbook'), a graph file saved with 'theorygraph save', or a Neo4j URI
+    (bolt://... or neo4j://...) with --review.
 
     \b
     Example:
@@ -54,7 +56,7 @@ def main() -> None:
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1).")
 @handles_errors
 def validate(source: str, fmt: str, strict: bool) -> None:
-    """Check a theory file or folder and report every problem at once.
+    """Check a theory file or folder (or a review's workbook) and report every problem.
 
     Each problem names the file, the line, the field and what is allowed.
     Exit status: 0 valid, 1 invalid, 2 bad usage.
@@ -63,9 +65,10 @@ def validate(source: str, fmt: str, strict: bool) -> None:
     Example:
       theorygraph validate samples/ics-leadership
     """
+    from .importers.workbook_read import is_workbook, load_workbook
     from .validate import load_theory
 
-    loaded = load_theory(source)
+    loaded = load_workbook(source) if is_workbook(source) else load_theory(source)
     errors, warnings = loaded.errors, loaded.warnings
     failed = bool(errors) or (strict and bool(warnings))
     if fmt == "json":

@@ -91,7 +91,8 @@ class TheoryGraph:
         review: str | None = None,
         neo4j: Neo4jOptions | None = None,
     ) -> TheoryGraph:
-        """Open a theory file or folder, a graph file saved by :meth:`save`, or a Neo4j URI."""
+        """Open a theory file or folder, a review's workbook (.xlsx), a graph file saved by
+        :meth:`save`, or a Neo4j URI."""
         text = str(source)
         if looks_like_url(text):  # a URI, never a file path: it must name a Neo4j server
             check_neo4j_uri(text)
@@ -100,6 +101,14 @@ class TheoryGraph:
             backend = Neo4jBackend.connect(_settings(text, neo4j), review)
             return cls(backend, safe_uri(text))
         path = Path(text)
+        from .importers.workbook_read import is_workbook
+
+        if is_workbook(path):  # a review's workbook (theorygraph export --to workbook)
+            from .importers.workbook_read import read_workbook
+
+            graph = cls.from_document(read_workbook(path).document, text)
+            graph._check_review(review)
+            return graph
         payload = _graph_payload(path)
         if payload is not None:
             from .backends.memory import MemoryBackend

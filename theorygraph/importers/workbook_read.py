@@ -20,7 +20,7 @@ from typing import Any
 from ..errors import Problem, UsageError
 from ..model import ATTRIBUTE_PATTERN, ATTRIBUTE_RULE
 from ..origin import Origin
-from ..validate import check_items
+from ..validate import Loaded, check_items
 from ..words import suggest
 from .cells import Table
 from .columns import column_letter, header_key
@@ -93,6 +93,20 @@ class CellOrigin(Origin):
     def place(self) -> str:
         assert self.table is not None
         return self.table.where(self.row)
+
+
+def is_workbook(source: str | Path) -> bool:
+    """Whether ``source`` names a workbook file (a review may be opened from one)."""
+    return Path(source).suffix.lower() in (".xlsx", ".xlsm")
+
+
+def load_workbook(path: str | Path) -> Loaded:
+    """A review's workbook read as a theory source: its document, or every problem."""
+    try:
+        result = read_workbook(path)
+    except ImportFailed as exc:
+        return Loaded(None, list(exc.problems), [str(path)])
+    return Loaded(result.document, list(result.problems), [str(path)])
 
 
 def read_workbook(path: str | Path, *, display: str = "") -> ImportResult:
