@@ -1,7 +1,7 @@
 // name: cmoc_parts
 // Some CMOCs with their contexts, mechanisms, outcomes, onward CMOCs, theories
 // the qualifiers of its members (id, qualifier, note) and how it hands on to the CMOCs
-// it leads to (next, role, outcome, provenance, note).
+// it leads to (next, role, outcome, provenance, note), and the CMOC it refines.
 // params: $review, $cmocs
 MATCH (c:TheoryItem {review: $review})
 USING INDEX SEEK c:TheoryItem(review, id)  // each id found through the index
@@ -22,5 +22,6 @@ RETURN c.id AS id, c.label AS label, c.seq AS seq, coalesce(c.sequence, false) A
          WHERE r.role IS NOT NULL OR r.outcome IS NOT NULL OR r.provenance IS NOT NULL
             OR r.note IS NOT NULL
          RETURN [x.id, r.role, r.outcome, r.provenance, r.note]
-       } AS hand_offs
+       } AS hand_offs,
+       COLLECT { MATCH (c)-[:REFINES]->(x:CMOC) RETURN x.id }[0] AS refines
 ORDER BY c.seq

@@ -1,7 +1,7 @@
 // name: cmoc_parts_all
 // Every CMOC of a review with its contexts, mechanisms, outcomes, onward CMOCs, theories
 // the qualifiers of its members (id, qualifier, note) and how it hands on to the CMOCs
-// it leads to (next, role, outcome, provenance, note).
+// it leads to (next, role, outcome, provenance, note), and the CMOC it refines.
 // params: $review
 MATCH (c:CMOC {review: $review})
 RETURN c.id AS id, c.label AS label, c.seq AS seq, coalesce(c.sequence, false) AS sequence,
@@ -20,5 +20,6 @@ RETURN c.id AS id, c.label AS label, c.seq AS seq, coalesce(c.sequence, false) A
          WHERE r.role IS NOT NULL OR r.outcome IS NOT NULL OR r.provenance IS NOT NULL
             OR r.note IS NOT NULL
          RETURN [x.id, r.role, r.outcome, r.provenance, r.note]
-       } AS hand_offs
+       } AS hand_offs,
+       COLLECT { MATCH (c)-[:REFINES]->(x:CMOC) RETURN x.id }[0] AS refines
 ORDER BY c.seq

@@ -410,6 +410,7 @@ DROP_DOWNS = {
         "sequence": ('"true,false"', True),
         "leads_to": (f"'cmocs'!{IDS}", False),
         "theories": (f"'theories'!{IDS}", False),
+        "refines": (f"'cmocs'!{IDS}", True),
     },
     "qualifiers": {
         "cmoc": (f"'cmocs'!{IDS}", True),

@@ -361,6 +361,16 @@ class CMOC(_Base):
         description="Directions of its members (also written inline: "
         "'- {id: m-trust, qualifier: decreased}' in contexts, mechanisms or outcomes).",
     )
+    refines: Id | None = Field(
+        default=None,
+        description="The CMOC of an earlier theory version that this one refines and takes "
+        "the place of: 'theorygraph diff' reports the two as one changed configuration.",
+    )
+    change_reason: str | None = Field(
+        default=None,
+        description="The reviewers' reason for adding, changing or dropping this CMOC "
+        "between theory versions, shown beside the evidence in 'theorygraph diff'.",
+    )
     description: str | None = None
     tags: list[str] = Field(default_factory=list)
 

@@ -120,6 +120,8 @@ class CmocParts:
     hand_offs: tuple[tuple[str, str | None, str | None, str | None, str | None], ...] = ()
     #: its mechanisms fire one after another, in their order
     sequence: bool = False
+    #: the CMOC of an earlier theory version that it refines, if any
+    refines: str | None = None
 
     def hand_off(self, nxt: str) -> tuple[str, str | None, str | None, str | None]:
         """How this CMOC hands on to ``nxt``: role (context by default), outcome,

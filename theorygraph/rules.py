@@ -332,6 +332,56 @@ def cmoc_hand_offs(items: Items) -> list[Problem]:
     return problems
 
 
+def cmoc_refines(items: Items) -> list[Problem]:
+    """A CMOC refines another CMOC, never itself nor round in a circle; the two are
+    versions of one configuration, so no theory holds both (a warning: a diff of that
+    theory's versions cannot pair them)."""
+    problems = []
+    reported: set[str] = set()
+    for cmoc, origin in items["cmocs"]:
+        if cmoc.refines is None:
+            continue
+        if cmoc.refines == cmoc.id:
+            problems.append(
+                origin.problem("a CMOC cannot refine itself", ("refines",), code="cycle")
+            )
+            continue
+        if found := items.reference(cmoc.refines, "cmocs", origin, ("refines",)):
+            problems.append(found)
+            continue
+        seen = [cmoc.id]
+        current: str | None = cmoc.refines
+        while current in items.cmocs and current not in seen:
+            seen.append(current)
+            current = items.cmocs[current].refines
+        if current == cmoc.id:
+            if not reported & set(seen):
+                reported |= set(seen)
+                problems.append(
+                    origin.problem(
+                        "CMOCs refine each other in a cycle: " + " -> ".join([*seen, cmoc.id]),
+                        ("refines",),
+                        allowed="a refined CMOC points to an earlier version, never back",
+                        code="cycle",
+                    )
+                )
+            continue
+        both = [t for t in cmoc.theories if t in items.cmocs[cmoc.refines].theories]
+        if both:
+            problems.append(
+                origin.problem(
+                    f"{cmoc.id!r} refines {cmoc.refines!r}, but theory {both[0]!r} "
+                    "includes both",
+                    ("refines",),
+                    allowed="a refined CMOC takes the place of the one it refines in a later "
+                    "theory version; leave refines out if both belong together",
+                    severity="warning",
+                    code="version",
+                )
+            )
+    return problems
+
+
 def unlinked_contexts(items: Items) -> list[Problem]:
     """A context that is another CMOC's outcome is linked to that CMOC by its leads_to
     (a warning: the chain is broken where the reviewer may have meant one)."""
@@ -538,6 +588,7 @@ RULES: tuple[Rule, ...] = (
     cmoc_members,
     cmoc_qualifiers,
     cmoc_hand_offs,
+    cmoc_refines,
     unlinked_contexts,
     extract_references,
     nodes_in_a_cmoc,

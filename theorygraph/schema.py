@@ -42,7 +42,12 @@ EDGE_TYPES: Final[dict[str, tuple[str, str, str]]] = {
     "HAS_MECHANISM": ("CMOC", "Mechanism", "the CMOC's mechanism"),
     "HAS_OUTCOME": ("CMOC", "Outcome", "the CMOC's outcome"),
     "INCLUDES": ("Theory", "CMOC", "the programme theory includes the CMOC"),
-    "REFINES": ("Theory", "Theory", "a refined theory points to the version it refines"),
+    "REFINES": (
+        "Theory",
+        "Theory",
+        "a refined theory points to the version it refines (and a refined CMOC, from CMOC "
+        "to CMOC, to the configuration it refines)",
+    ),
     "LEADS_TO": ("CMOC", "CMOC", "an outcome of the first is the context of the second"),
     "FROM_STUDY": ("Extract", "Study", "the extract is taken from the study"),
     "EVIDENCES": ("Extract", "CMOC", "the extract bears on the CMOC (or one link of it)"),
@@ -57,6 +62,7 @@ REFERENCE_FIELDS: Final[dict[str, dict[str, str]]] = {
         "outcomes": "HAS_OUTCOME",
         "theories": "INCLUDES",
         "leads_to": "LEADS_TO",
+        "refines": "REFINES",
     },
     "extracts": {"study": "FROM_STUDY", "cmoc": "EVIDENCES", "link": "EVIDENCES"},
 }

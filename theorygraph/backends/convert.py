@@ -67,9 +67,9 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
             for name, value in props.pop("attributes", {}).items():
                 props[ATTRIBUTE_PREFIX + name] = value
             graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
-    for theory in document.theories:
-        if theory.refines:
-            graph.add_edge(theory.id, theory.refines, key="REFINES", type="REFINES")
+    for item in [*document.theories, *document.cmocs]:  # a later version to the earlier
+        if item.refines:
+            graph.add_edge(item.id, item.refines, key="REFINES", type="REFINES")
     for cmoc in document.cmocs:
         qualified = {q.id: q for q in cmoc.qualifiers}
         handed = {h.cmoc: h for h in cmoc.hand_offs}
@@ -142,6 +142,9 @@ def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
             elif section == "cmocs":
                 for fld, rel in _CMOC_EDGE.items():
                     item[fld] = targets(node, rel)
+                refines = targets(node, "REFINES")
+                if refines:
+                    item["refines"] = refines[0]
                 qualifiers = []
                 for fld in ("contexts", "mechanisms", "outcomes"):
                     for member in item[fld]:

@@ -146,6 +146,7 @@ class MemoryBackend:
                     and any(d.get(f) is not None for f in ("role", "outcome", "provenance", "note"))
                 ),
                 bool(self.graph.nodes[cmoc].get("sequence", False)),
+                next(iter(self._targets(cmoc, "REFINES")), None),
             )
         return out
 

@@ -199,6 +199,7 @@ class Neo4jBackend:
                 tuple((q[0], q[1], q[2]) for q in r["qualifiers"]),
                 tuple((h[0], h[1], h[2], h[3], h[4]) for h in r["hand_offs"]),
                 bool(r["sequence"]),
+                r["refines"],
             )
             for r in rows
         }

@@ -65,6 +65,7 @@ class View:
                     p.qualifiers,
                     tuple(h for h in p.hand_offs if h[0] in kept),
                     p.sequence,
+                    p.refines,
                 )
                 for c, p in kept.items()
             }

@@ -245,6 +245,8 @@ SHEETS: tuple[Sheet, ...] = (
             Column("sequence", "sequence", "truth", width=11),
             Column("leads_to", "leads_to", "ids", refers="cmocs", width=20),
             Column("theories", "theories", "ids", refers="theories", width=16),
+            Column("refines", "refines", "id", refers="cmocs", width=18),
+            _text("change_reason", width=40),
             _text("theme", width=24),
             _text("strategy", width=36),
             Column("actors", "actors", "texts", width=24),
