@@ -319,6 +319,7 @@ def documents(draw) -> TheoryDocument:
             rationale=ANY_TEXT,
             relevance=st.sampled_from(["high", "moderate", "low"]),
             rigour=st.sampled_from(["high", "moderate", "low"]),
+            coder=ANY_TEXT,
         )
         quote = draw(st.none() | ANY_TEXT) if kind == "citation" else draw(ANY_TEXT)
         if quote is not None:

@@ -446,6 +446,7 @@ def generate(
 
 
 def _register() -> None:
+    from .cli_agreement import agreement
     from .cli_figure import figure
     from .cli_import import import_
     from .cli_init import init
@@ -454,6 +455,7 @@ def _register() -> None:
     main.add_command(query)
     main.add_command(import_)
     main.add_command(figure)
+    main.add_command(agreement)
     main.add_command(init)
 
 

@@ -128,6 +128,8 @@ FLAGS = {
     "theme": "--theme",
     "focus": "--focus",
     "dpi": "--dpi",
+    "coders": "--coders",
+    "studies": "--study",
 }
 
 

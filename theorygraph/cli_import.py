@@ -1,5 +1,5 @@
-"""``theorygraph import spreadsheet|references|qdpx|workbook FILE``: bring a review's own
-files in.
+"""``theorygraph import spreadsheet|references|qdpx|workbook|reconciliation FILE``: bring a
+review's own files in.
 
 Each subcommand makes one library call (:func:`theorygraph.importers.run.run_import`)
 and prints what it did. Problems go to standard error, one line each, with the file,
@@ -209,6 +209,55 @@ def workbook(file: str, **options: Any) -> None:
       theorygraph import workbook review.xlsx --into my-review/
     """
     _run("workbook", file, **options)
+
+
+@import_.command()
+@click.argument("file", metavar="FILE")
+@click.option("--a", "a", required=True, metavar="SOURCE", help="Reviewer A's coding, as compared.")
+@click.option(
+    "--b",
+    "b",
+    metavar="SOURCE",
+    help="Reviewer B's coding (leave out when both codings are one review's coders).",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    metavar="DIR",
+    help="Write the agreed review: a new folder, or one .yaml/.json file.",
+)
+@click.option("--force", is_flag=True, help="Write into a non-empty -o folder.")
+@reports_import_problems
+def reconciliation(file: str, a: str, b: str | None, output: str, force: bool) -> None:
+    """Merge the agreed coding of a filled-in reconciliation sheet into one review.
+
+    FILE is the workbook theorygraph agreement --to workbook wrote, with a decision
+    on every row: A, B, both, neither, or edited (with agreed_stance). Nothing is
+    written until every row reads and the merged review validates; each bad cell is
+    named by sheet, row and column. See docs/agreement.md.
+
+    \b
+    Example:
+      theorygraph agreement reviewer-a/ reviewer-b/ --to workbook -o reconcile.xlsx
+      theorygraph import reconciliation reconcile.xlsx --a reviewer-a/ --b reviewer-b/ -o agreed/
+    """
+    from pathlib import Path
+
+    from .importers.write import write_new
+    from .reconcile import check_target, merge_reconciliation
+
+    check_target(Path(output), a, b)
+    merged = merge_reconciliation(file, a, b)
+    target = write_new(merged.document, Path(output), force=force)
+    kept = ", ".join(f"{n} {d}" for d, n in merged.decisions.items() if n)
+    renamed = f"; {plural(len(merged.renamed), 'extract')} of B renamed" if merged.renamed else ""
+    click.echo(
+        f"merged {plural(merged.extracts, 'extract')} from {file} ({kept}){renamed}; "
+        f"wrote {output} ({plural(len(target), 'file')})",
+        err=True,
+    )
 
 
 def _run(kind: str, file: str, **options: Any) -> None:

@@ -478,6 +478,12 @@ class Extract(_Base):
     rationale: str | None = None
     relevance: Judgement | None = None
     rigour: Judgement | None = None
+    coder: str | None = Field(
+        default=None,
+        description="Who coded the extract (a reviewer's name or initials), when two "
+        "reviewers code the same studies in one review: 'theorygraph agreement' compares "
+        "their codings.",
+    )
 
 
 #: Sections of a theory file holding lists of objects with ids, in file order.

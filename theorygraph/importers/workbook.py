@@ -350,6 +350,7 @@ SHEETS: tuple[Sheet, ...] = (
             _text("rationale", "Why the extract bears on the CMOC as it does.", width=40),
             _choice("relevance", Judgement, "The reviewer's judgement of its relevance."),
             _choice("rigour", Judgement, "The reviewer's judgement of its rigour."),
+            _text("coder", "Who coded it, when two reviewers code the same studies.", width=14),
         ),
     ),
 )
