@@ -470,3 +470,17 @@ def test_a_kept_extract_of_b_with_a_s_id_is_renamed(tmp_path):
     assert stances == {"x1": "supports", "x1-b": "refutes"}
     refused = run("import", "reconciliation", sheet, "--a", a, "--b", b, "-o", a)
     assert refused.exit_code == 2 and "where A's coding is" in refused.stderr
+
+
+def test_the_docs_python_example_runs(monkeypatch):
+    import re
+
+    text = (ROOT / "docs" / "agreement.md").read_text(encoding="utf-8")
+    [example] = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    monkeypatch.chdir(ROOT)
+    names: dict[str, object] = {}
+    exec(example, names)
+    assert names["answer"].kappa.value == pytest.approx(0.6)
+    # the walk-through shows the command's real output
+    shown = run("agreement", *(f"samples/ics-leadership-coding/reviewer-{x}" for x in "ab"))
+    assert f"```text\n{shown.stdout}```" in text

@@ -251,7 +251,7 @@ def reconciliation(file: str, a: str, b: str | None, output: str, force: bool) -
     check_target(Path(output), a, b)
     merged = merge_reconciliation(file, a, b)
     target = write_new(merged.document, Path(output), force=force)
-    kept = ", ".join(f"{n} {d}" for d, n in merged.decisions.items() if n)
+    kept = ", ".join(f"{n:,} {d}" for d, n in merged.decisions.items() if n)
     renamed = f"; {plural(len(merged.renamed), 'extract')} of B renamed" if merged.renamed else ""
     click.echo(
         f"merged {plural(merged.extracts, 'extract')} from {file} ({kept}){renamed}; "
