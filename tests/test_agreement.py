@@ -484,3 +484,24 @@ def test_the_docs_python_example_runs(monkeypatch):
     # the walk-through shows the command's real output
     shown = run("agreement", *(f"samples/ics-leadership-coding/reviewer-{x}" for x in "ab"))
     assert f"```text\n{shown.stdout}```" in text
+
+
+def test_coders_are_asked_for_in_the_cli_s_words(tmp_path):
+    three = coded_review() + [ex("x7", coder="cat", location="p. 4")]
+    folder = write_review(tmp_path / "three", three)
+    result = run("agreement", folder)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (
+        f"error: {folder}: its extracts name 3 people as coder (ann, bob, cat); "
+        "choose two with --coders"
+    )
+    assert run("agreement", folder, "--coders", "ann,cat").exit_code == 0
+    plain = write_review(tmp_path / "plain", [ex("x1")])
+    assert run("agreement", plain).stderr.strip() == (
+        f"error: {plain}: its extracts name no coder, and agreement compares two; compare "
+        "two sources (theorygraph agreement A B), or give each extract a coder"
+    )
+    both = run("agreement", plain, plain, "--coders", "ann,bob")
+    assert both.stderr.strip() == (
+        "error: --coders compares two people's coding in one review; with two sources leave it out"
+    )

@@ -297,12 +297,13 @@ def test_every_backend_sums_up_the_same(open_graph, mini):
 def test_every_table_and_text_is_registered_for_an_answer_class():
     """present.py finds an answer's rows by its class name: a misspelt name would leave
     that answer without rows; every answer of the facade has rows."""
-    from theorygraph import agreement, answers, present, results
+    from theorygraph import agreement, answers, changes, present, results
 
     classes = {
         name: getattr(answers, name, None)
         or getattr(results, name, None)
         or getattr(agreement, name, None)
+        or getattr(changes, name, None)
         for name in (*present.table.registry, *present.text.registry)
     }
     assert all(isinstance(c, type) for c in classes.values()), classes
@@ -310,6 +311,7 @@ def test_every_table_and_text_is_registered_for_an_answer_class():
         *(name for name in answers.__all__ if name.endswith("Answer") and name != "Answer"),
         "Stats",
         "AgreementAnswer",
+        "DiffAnswer",
     }
 
 

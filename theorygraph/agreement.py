@@ -121,22 +121,23 @@ def split_by_coder(
     """
     named = sorted({x.coder for x in document.extracts if x.coder is not None})
     if coders is None:
-        if len(named) != 2:
-            listed = f" ({', '.join(named)})" if named else ""
-            advice = (
-                "choose two with coders"
-                if len(named) > 2
-                else "compare two sources (theorygraph agreement A B), or give each extract a coder"
-            )
+        if len(named) > 2:
             raise UsageError(
-                f"{source}: its extracts name {plural(len(named), 'coder')}{listed}, "
-                f"and agreement compares two; {advice}",
+                f"{source}: its extracts name {len(named)} people as coder "
+                f"({', '.join(named)}); choose two with coders",
                 params=("coders",),
+            )
+        if len(named) < 2:
+            who = f"only one coder ({named[0]})" if named else "no coder"
+            raise UsageError(
+                f"{source}: its extracts name {who}, and agreement compares two; compare "
+                "two sources (theorygraph agreement A B), or give each extract a coder"
             )
         coders = named
     if len(coders) != 2 or coders[0] == coders[1]:
         raise UsageError(
-            f"coders names two different coders, not {list(coders)}", params=("coders",)
+            f"coders must name two different people, not {', '.join(coders) or 'none'}",
+            params=("coders",),
         )
     for coder in coders:
         if coder not in named:
@@ -171,7 +172,7 @@ def load_codings(
 
     if b is not None and coders is not None:
         raise UsageError(
-            "coders compares two coders of one review; with two sources leave it out",
+            "coders compares two people's coding in one review; with two sources leave it out",
             params=("coders",),
         )
     if b is not None and is_neo4j_uri(a) and is_neo4j_uri(b):

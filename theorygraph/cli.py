@@ -274,6 +274,13 @@ def pull(
     show_default=True,
     help="layered: contexts, mechanisms, outcomes left to right; force: force-directed.",
 )
+@click.option(
+    "--diff",
+    metavar="FROM..TO",
+    callback=lambda ctx, param, value: _versions(value),
+    help="Draw two theory versions together, each part marked added, dropped, changed or "
+    "the same, with the evidence behind the change (e.g. ipt..rpt).",
+)
 @neo4j_options
 @handles_errors
 def map_command(
@@ -286,6 +293,7 @@ def map_command(
     depth: int,
     title: str | None,
     layout: str,
+    diff: tuple[str, str] | None,
     neo4j: Neo4jOptions,
 ) -> None:
     """Write an interactive HTML theory map that opens offline, in one file.
@@ -300,6 +308,7 @@ def map_command(
     Example:
       theorygraph map samples/ics-leadership -o ics-map.html
       theorygraph map samples/ics-leadership --focus m-inspiring-intent --depth 2 -o m.html
+      theorygraph map samples/ics-leadership --diff ipt..rpt -o change.html
     """
     from pathlib import Path
 
@@ -309,10 +318,24 @@ def map_command(
         raise click.UsageError(f"{output!r}: folder {Path(output).parent} does not exist")
     with open_source(source, review, neo4j) as graph:
         view = graph.within(theme=theme)
-        result = view.map(theory=theory, focus=focus, depth=depth, title=title, layout=layout)
+        result = view.map(
+            theory=theory, focus=focus, depth=depth, title=title, layout=layout, diff=diff
+        )
     path = result.save(output)
     apart = f"; {result.apart} in no CMOC, drawn marked" if result.apart else ""
     click.echo(f"wrote {path} ({result.nodes} nodes, {result.edges} arrows{apart})", err=True)
+
+
+def _versions(value: str | None) -> tuple[str, str] | None:
+    """``FROM..TO`` as the two theory versions it names."""
+    if value is None:
+        return None
+    earlier, dots, later = value.partition("..")
+    if not dots or not earlier.strip() or not later.strip():
+        raise click.BadParameter(
+            f"{value!r}: name two theory versions as FROM..TO, e.g. ipt..rpt", param_hint="--diff"
+        )
+    return earlier.strip(), later.strip()
 
 
 @main.command()
@@ -447,12 +470,14 @@ def generate(
 
 def _register() -> None:
     from .cli_agreement import agreement
+    from .cli_diff import diff
     from .cli_figure import figure
     from .cli_import import import_
     from .cli_init import init
     from .cli_queries import query
 
     main.add_command(query)
+    main.add_command(diff)
     main.add_command(import_)
     main.add_command(figure)
     main.add_command(agreement)

@@ -118,6 +118,9 @@ def _reported(func: F) -> F:
 FLAGS = {
     "start": "--from",
     "end": "--to",
+    "from_theory": "--from",
+    "to_theory": "--to",
+    "diff": "--diff",
     "through": "--through",
     "max_depth": "--max-depth",
     "min_studies": "--min-studies",

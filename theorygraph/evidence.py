@@ -12,6 +12,9 @@ Every query, answer, map and export asks this module; none decides these things 
   of it and on every node in it; an extract on one link bears on that link and on its two
   ends (and on the CMOC).
 - **Citations**: how a study is named in answers and maps.
+- **What drove a theory change** (:func:`drove_change`): refuting evidence behind a CMOC
+  a later theory version dropped, refining evidence behind one it changed, supporting
+  evidence behind one it added.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from .model import Stance
 
 __all__ = [
+    "CHANGES",
     "STANCES",
     "SUPPORTING",
     "Group",
@@ -32,6 +36,7 @@ __all__ = [
     "bears_on_link",
     "bears_on_node",
     "citation",
+    "drove_change",
     "has_support",
     "is_citation",
     "is_contested",
@@ -310,6 +315,33 @@ def link_stance(rows: Iterable[Row]) -> str:
     if Stance.refutes.value in stances:
         return "refuting"
     return "refining"
+
+
+#: how a CMOC can change from one theory version to the next (``theorygraph diff``)
+CHANGES: tuple[str, ...] = ("added", "dropped", "changed")
+
+
+def drove_change(change: str, stance: str, *, earlier: bool) -> bool:
+    """Whether an extract with ``stance`` drove a CMOC's ``change`` between two theory
+    versions: refuting evidence behind a dropped CMOC; refining evidence behind a changed
+    one (on either version), and refuting evidence on the version it replaced; supporting
+    evidence (what :data:`SUPPORTING` holds) behind an added one. ``earlier``: the extract
+    bears on the earlier version (the dropped CMOC, or the one a changed CMOC replaced).
+
+    >>> drove_change("dropped", "refutes", earlier=True)
+    True
+    >>> drove_change("changed", "refutes", earlier=False)
+    False
+    >>> drove_change("added", "refines", earlier=False)
+    True
+    """
+    if change == "dropped":
+        return stance == Stance.refutes.value
+    if change == "added":
+        return stance in SUPPORTING
+    if change == "changed":
+        return stance == Stance.refines.value or (earlier and stance == Stance.refutes.value)
+    raise ValueError(f"unknown change {change!r}; allowed: {', '.join(CHANGES)}")
 
 
 def citation(record: dict[str, Any]) -> str:

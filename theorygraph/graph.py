@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     )
     from .backends.neo4j import Neo4jSettings, PushResult
     from .backends.protocol import Backend
+    from .changes import DiffAnswer
     from .render.figure import Figure
     from .render.map import TheoryMap
     from .render.mapdata import MapModel
@@ -262,6 +263,34 @@ class TheoryGraph:
 
         return queries.neighbourhood(self.backend, node, depth=depth)
 
+    # -- how the theory changed --------------------------------------------------------------
+    @_consistent
+    def diff(
+        self,
+        other: TheoryGraph | None = None,
+        *,
+        from_theory: str | None = None,
+        to_theory: str | None = None,
+    ) -> DiffAnswer:
+        """How the programme theory changed, and which extracts drove each change.
+
+        Without ``other``: from theory version ``from_theory`` to ``to_theory`` of this
+        review (ids or labels; both needed). With ``other``: from this review to ``other``
+        (a later commit of it, say), CMOCs and nodes matched by id; ``from_theory`` and
+        ``to_theory`` then narrow this review and ``other`` to one theory each.
+        """
+        from .diff import diff_documents, diff_versions
+
+        if other is None:
+            return diff_versions(self.backend, from_theory, to_theory)
+        return diff_documents(
+            self.document(),
+            other.document(),
+            from_theory=from_theory,
+            to_theory=to_theory,
+            sources=(self.source, other.source),
+        )
+
     # -- maps ------------------------------------------------------------------------------
     @_consistent
     def map(
@@ -272,14 +301,31 @@ class TheoryGraph:
         depth: int = 1,
         title: str | None = None,
         layout: str = "layered",
+        diff: tuple[str, str] | None = None,
     ) -> TheoryMap:
         """An interactive HTML map of the review (or one theory, or around one node).
+
+        With ``diff`` (two theory versions, such as ``("ipt", "rpt")``) it draws both
+        versions together, each CMOC, node and arrow marked added, dropped, changed or the
+        same, with the extracts that drove the change (:meth:`diff`).
 
         The result displays inline in Jupyter; ``.save(path)`` writes one offline file.
         """
         from .render.map import render_map
         from .render.mapdata import build_map
 
+        if diff is not None:
+            from .render.mapdiff import build_diff_map
+
+            if theory is not None:
+                raise UsageError(
+                    "theory and diff do not go together: a diff map draws both versions",
+                    params=("theory", "diff"),
+                )
+            model = build_diff_map(
+                self.backend, diff[0], diff[1], focus=focus, depth=depth, title=title
+            )
+            return render_map(model, layout=layout)
         model = build_map(self.backend, theory=theory, focus=focus, depth=depth, title=title)
         return render_map(model, layout=layout)
 

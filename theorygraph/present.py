@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         SubgraphAnswer,
         UnintendedAnswer,
     )
+    from .changes import DiffAnswer
     from .results import Stats
 
 __all__ = ["ByAnswer", "Table", "table", "text"]
@@ -357,3 +358,109 @@ def _table_directionsanswer(answer: DirectionsAnswer) -> Table:
         for node, words in answer.rows
     ]
     return headers, rows, set()
+
+
+#: what drove each kind of change, in words (the rule is evidence.drove_change)
+DRIVEN = {
+    "added": "support or refine it",
+    "dropped": "refute it",
+    "changed": "refine it or refute its earlier version",
+}
+
+
+@table.register
+def _table_diffanswer(answer: DiffAnswer) -> Table:
+    """One row per CMOC added, dropped or changed, then per node added, dropped or renamed;
+    ``was`` is the earlier CMOC of a changed one, or the earlier label of a renamed node."""
+    headers = [
+        "change",
+        "type",
+        "id",
+        "label",
+        "was",
+        "details",
+        "evidence",
+        "driving_extracts",
+        "driving_studies",
+        "reason",
+    ]
+    rows: list[list[Any]] = []
+    for c in answer.cmocs:
+        details = [c.details()] if c.differences else []
+        if c.unintended:
+            details.append("unintended outcome: " + ", ".join(c.unintended))
+        if c.refines:
+            details.append(f"refines {c.refines}, which it keeps")
+        rows.append(
+            [
+                c.change,
+                "CMOC",
+                c.id,
+                c.label,
+                c.was,
+                "; ".join(details),
+                c.evidence,
+                [r.extract for r in c.drivers],
+                len(c.driver_studies),
+                c.reason,
+            ]
+        )
+    for n in answer.nodes:
+        rows.append([n.change, n.type, n.id, n.label, n.was_label, "", None, [], None, None])
+    return headers, rows, {8}
+
+
+@text.register
+def _text_diffanswer(answer: DiffAnswer) -> str:
+    out = [f"From {answer.before.describe()}", f"to {answer.after.describe()}"]
+    for change in ("added", "dropped", "changed"):
+        found = answer.of(change)
+        if not found:
+            continue
+        out += ["", f"{change.upper()} ({len(found)})"]
+        for c in found:
+            was = f" (was {c.was})" if c.was and c.was != c.id else ""
+            out.append(f"  {c.id}{was}: {c.label}")
+            out += [f"    {d.text()}" for d in c.differences]
+            if c.unintended:
+                out.append(f"    unintended outcome: {', '.join(c.unintended)}")
+            if c.refines:
+                out.append(f"    refines {c.refines}, which the later version keeps")
+            out.append(f"    evidence: {c.evidence_text()}")
+            if c.reason:
+                out.append(f"    reason: {c.reason}")
+            if not c.drivers:
+                out.append(f"    driven by no extract: none {_third(DRIVEN[change])}")
+                continue
+            verb = DRIVEN[change] if len(c.drivers) > 1 else _third(DRIVEN[change])
+            out.append(f"    driven by {plural(len(c.drivers), 'extract')} that {verb}:")
+            for r in c.drivers:
+                link = f"{r.link_from} -> {r.link_to}" if r.link_from else "whole CMOC"
+                where = f", {r.location}" if r.location else ""
+                out.append(
+                    f"      {r.extract} {r.stance} [{r.cmoc}, {link}] "
+                    f"{answer.citation(r.study)}{where}"
+                )
+                out.append(
+                    f'        "{r.quote}"' if r.kind != "citation" else "        (cited, no quote)"
+                )
+    if answer.nodes:
+        out += ["", "CONTEXTS, MECHANISMS AND OUTCOMES"]
+        headers = ["change", "type", "id", "label"]
+        rows = [
+            [
+                n.change,
+                n.type.lower(),
+                n.id,
+                n.label + (f" (was {n.was_label!r})" if n.was_label else ""),
+            ]
+            for n in answer.nodes
+        ]
+        out += ["  " + line for line in render_table(headers, rows).splitlines()]
+    return "\n".join(out)
+
+
+def _third(words: str) -> str:
+    """'support or refine it' said of one extract: 'supports or refines it'."""
+    verbs = {"support": "supports", "refine": "refines", "refute": "refutes"}
+    return " ".join(verbs.get(w, w) for w in words.split())

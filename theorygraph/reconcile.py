@@ -267,7 +267,8 @@ def check_target(target: Path, a: str, b: str | None) -> None:
 
 @dataclass
 class Merged:
-    """The agreed review, and how many extracts each decision kept."""
+    """The agreed review; how many rows took each decision; how many extracts the sheet's
+    rows put in it; and the extracts of B renamed (their id, their new id)."""
 
     document: TheoryDocument
     decisions: dict[str, int] = field(default_factory=dict)

@@ -370,8 +370,7 @@ def cmoc_refines(items: Items) -> list[Problem]:
         if both:
             problems.append(
                 origin.problem(
-                    f"{cmoc.id!r} refines {cmoc.refines!r}, but theory {both[0]!r} "
-                    "includes both",
+                    f"{cmoc.id!r} refines {cmoc.refines!r}, but theory {both[0]!r} includes both",
                     ("refines",),
                     allowed="a refined CMOC takes the place of the one it refines in a later "
                     "theory version; leave refines out if both belong together",

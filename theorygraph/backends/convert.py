@@ -67,9 +67,12 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
             for name, value in props.pop("attributes", {}).items():
                 props[ATTRIBUTE_PREFIX + name] = value
             graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
-    for item in [*document.theories, *document.cmocs]:  # a later version to the earlier
-        if item.refines:
-            graph.add_edge(item.id, item.refines, key="REFINES", type="REFINES")
+    for theory in document.theories:
+        if theory.refines:
+            graph.add_edge(theory.id, theory.refines, key="REFINES", type="REFINES")
+    for refined in document.cmocs:  # a CMOC of a later version to the one it refines
+        if refined.refines:
+            graph.add_edge(refined.id, refined.refines, key="REFINES", type="REFINES")
     for cmoc in document.cmocs:
         qualified = {q.id: q for q in cmoc.qualifiers}
         handed = {h.cmoc: h for h in cmoc.hand_offs}

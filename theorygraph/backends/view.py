@@ -31,12 +31,16 @@ def in_theme(theme: str | None, wanted: str) -> bool:
 
 
 class View:
-    """``backend`` narrowed to the CMOCs of ``theory`` and/or ``theme``."""
+    """``backend`` narrowed to the CMOCs of ``theory`` and/or ``theme``; ``theory`` may
+    name several theories (the CMOCs of any of them: two versions drawn together)."""
 
-    def __init__(self, backend: Any, theory: str | None, theme: str | None) -> None:
+    def __init__(
+        self, backend: Any, theory: str | tuple[str, ...] | None, theme: str | None
+    ) -> None:
         self.inner = backend
         self.kind = backend.kind
         self.theory = theory
+        self.theories = {theory} if isinstance(theory, str) else set(theory or ())
         self.theme = theme
         self._kept: dict[str, CmocParts] | None = None
 
@@ -48,7 +52,7 @@ class View:
             kept = {
                 c: p
                 for c, p in every.items()
-                if (self.theory is None or self.theory in p.theories)
+                if (not self.theories or self.theories & set(p.theories))
                 and (self.theme is None or in_theme(themes.get(c), self.theme))
             }
             # hand-offs stay inside the view

@@ -21,7 +21,7 @@ from typing import Any
 
 from ..choices import LAYOUTS
 from ..errors import UsageError
-from .mapdata import MapModel, MapNode
+from .mapdata import MapEdge, MapModel, MapNode
 from .style import (
     NODE_COLOURS,
     STANCE_COLOURS,
@@ -324,6 +324,7 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             x=node.x,
             y=node.y,
             physics=physics,
+            **_change(node, model),
             **options,
         )
     edges = [
@@ -337,6 +338,7 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             "studies": edge.studies,
             "cmocs": edge.cmocs,
             "theories": edge.theories,
+            **_change(edge, model),
         }
         for edge in model.edges
     ]
@@ -375,6 +377,7 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
         "theories": model.theories,
         "review": model.review,
         "description": model.description,
+        **({"diff": model.diff} if model.diff is not None else {}),
         "layout": layout,
         "options": options,
         "edgeStyles": EDGE_STYLE,
@@ -403,6 +406,13 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
     page = re.sub(r"%%([A-Z_]+)%%", lambda m: values[m.group(1)], _template("map.html"))
     apart = sum(1 for n in model.nodes if n.in_no_cmoc)
     return TheoryMap(page, len(model.nodes), len(model.edges), apart)
+
+
+def _change(item: MapNode | MapEdge, model: MapModel) -> dict[str, Any]:
+    """How a node or arrow changed, in a map of two theory versions (else nothing)."""
+    if model.diff is None:
+        return {}
+    return {"change": item.change, "change_extracts": item.change_extracts}
 
 
 def _template(name: str) -> str:

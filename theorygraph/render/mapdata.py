@@ -46,6 +46,10 @@ class MapNode:
     x: float = 0.0
     y: float = 0.0
     level: int = 0
+    #: in a map of two theory versions (map --diff): added, dropped, changed or same, and
+    #: the extracts that drove the change (see render/mapdiff.py)
+    change: str | None = None
+    change_extracts: list[str] = field(default_factory=list)
 
     @property
     def unsupported(self) -> bool:
@@ -69,6 +73,9 @@ class MapEdge:
     studies: int = 0
     stance: str = "none"
     theories: list[str] = field(default_factory=list)
+    #: in a map of two theory versions: as on MapNode
+    change: str | None = None
+    change_extracts: list[str] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -88,6 +95,8 @@ class MapModel:
     cmocs: list[dict[str, Any]] = field(default_factory=list)
     #: the review's title, question, citation and DOI, for the map's "about" box
     review: dict[str, Any] = field(default_factory=dict)
+    #: in a map of two theory versions: the versions compared and the diff's counts
+    diff: dict[str, Any] | None = None
 
 
 def build_map(
