@@ -475,11 +475,13 @@ def _register() -> None:
     from .cli_import import import_
     from .cli_init import init
     from .cli_queries import query
+    from .cli_report import report
 
     main.add_command(query)
     main.add_command(diff)
     main.add_command(import_)
     main.add_command(figure)
+    main.add_command(report)
     main.add_command(agreement)
     main.add_command(init)
 

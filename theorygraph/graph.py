@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .render.figure import Figure
     from .render.map import TheoryMap
     from .render.mapdata import MapModel
+    from .report import Report
 
 __all__ = ["NEO4J_SCHEMES", "Neo4jOptions", "TheoryGraph", "is_neo4j_uri"]
 
@@ -419,6 +420,17 @@ class TheoryGraph:
         model = build_map(self.backend, theory=theory, focus=focus, depth=depth, title=title)
         numbers = {c: p.seq + 1 for c, p in self.backend.cmoc_parts(None).items()}
         return model, numbers
+
+    def report(
+        self, path: str | Path, *, theory: str | None = None, style: str | None = None
+    ) -> Report:
+        """Write the review's results as a report for a paper: HTML, Markdown or DOCX by
+        the suffix of ``path`` (:mod:`theorygraph.report`); ``theory`` narrows it to one
+        programme theory, ``style`` names the references' citation style (vancouver, apa,
+        harvard, or a .csl file). Needs the report extra (citeproc-py, python-docx)."""
+        from .report import write_report
+
+        return write_report(self, path, theory=theory, style=style)
 
     def save(self, path: str | Path) -> Path:
         """Save to one file: a graph file (``.graph.json``) or a theory file (.yaml/.json)."""
