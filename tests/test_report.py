@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import MINI, SAMPLE, _in_ci
+from conftest import MINI, ROOT, SAMPLE, _in_ci
 
 from theorygraph import TheoryGraph
 from theorygraph.cli import main
@@ -628,6 +628,23 @@ def test_the_report_opens_offline_in_chromium(chromium, reports, tmp_path, which
             assert HOSTILE in page.inner_text("h1")
     finally:
         context.close()
+
+
+# -- the committed example ---------------------------------------------------------------------
+
+
+def test_the_docs_example_is_small_and_says_what_the_sample_says(sample_graph):
+    example = ROOT / "docs" / "report-example.html"
+    assert example.stat().st_size < 300_000
+    page = Page(example.read_text(encoding="utf-8"))
+    mechanisms = {row[1]: [int(v) for v in row[2:]] for row in page.tables["mechanisms"][1:]}
+    assert mechanisms == {
+        m.id: [m.extracts, m.studies, m.supports, m.refines, m.refutes]
+        for m in sample_graph.stats().mechanisms
+    }
+    assert "theorygraph report samples/ics-leadership" in (ROOT / "docs" / "report.md").read_text(
+        encoding="utf-8"
+    )
 
 
 # -- from Neo4j ----------------------------------------------------------------------------------
