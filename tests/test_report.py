@@ -348,6 +348,16 @@ def test_the_rameses_table_names_the_19_items_and_what_serves_each(reports):
     assert served == {"Document characteristics", "Main findings"}
 
 
+def test_a_report_of_a_first_version_says_it_refines_none(tmp_path):
+    needs("diff")
+    doc = TheoryDocument.model_validate(copy.deepcopy(MINI))
+    out = write_report(TheoryGraph.from_document(doc), tmp_path / "r.md", theory="t1").path
+    text = out.read_text(encoding="utf-8")
+    assert "Initial theory (t1) refines no earlier theory version." in text
+    whole = write_report(TheoryGraph.from_document(doc), tmp_path / "w.md").path
+    assert "t1 -> t2" in whole.read_text(encoding="utf-8")
+
+
 # -- references: formatted by citeproc-py ------------------------------------------------------
 
 

@@ -398,7 +398,11 @@ def changes(data: ReportData) -> list[Block]:
         )
         return out
     if not data.diffs:
-        out.append(Para([T("The review records no theory version that refines another.")]))
+        if data.theory is not None:
+            said = f"{data.theory[1]} ({data.theory[0]}) refines no earlier theory version."
+        else:
+            said = "The review records no theory version that refines another."
+        out.append(Para([T(said)]))
         return out
     for diff in data.diffs:
         out.append(Heading(3, f"{diff.before.describe()} to {diff.after.describe()}", ""))
