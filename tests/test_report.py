@@ -304,6 +304,8 @@ def test_a_report_of_one_theory_reports_its_cmocs_and_how_it_came_about(tmp_path
     cmocs = [s for s in page.sections if re.fullmatch(r"cmoc-\d+", s)]
     assert len(cmocs) == 11 and "cmoc-12" not in cmocs
     assert [r[0] for r in page.tables["theories"][1:]] == ["rpt"]
+    said = " ".join(page.text)
+    assert "Evidence on the CMOCs of Refined programme theory comes from 36 studies" in said
     assert "changes-rpt" in page.tables or not hasattr(TheoryGraph, "diff")
 
 

@@ -66,7 +66,8 @@ def build(data: ReportData, figure: Figure) -> list[Block]:
     intro: list[Inline] = [
         T(
             "A results write-up of the review, made by theorygraph from the review's own "
-            "records: every number is an answer of its queries. Studies are cited by their "
+            "records: its numbers are the answers of theorygraph's queries, or counts of the "
+            "extracts those read. Studies are cited by their "
             "numbers in the reference list, as [1]. The RAMESES table at the end says which "
             "publication standard each section serves and what the team still writes."
         )
@@ -113,6 +114,13 @@ def _value(by: str, value: str) -> str:
     return value.replace("-", " ") if by in ("design", "sector") else value
 
 
+def _includes(data: ReportData) -> str:
+    """Whose studies these are: the review's, or those with evidence on one theory."""
+    if data.theory is None:
+        return "The review includes"
+    return f"Evidence on the CMOCs of {data.theory[1]} comes from"
+
+
 def studies(data: ReportData) -> list[Block]:
     counts = Counter(r.stance for r in data.rows)
     kinds = Counter(r.kind for r in data.rows)
@@ -128,7 +136,7 @@ def studies(data: ReportData) -> list[Block]:
         Para(
             [
                 T(
-                    f"The review includes {plural(len(data.studies), 'study')}, from which "
+                    f"{_includes(data)} {plural(len(data.studies), 'study')}, from which "
                     f"{plural(total, 'evidence extract')} were taken ({stances}"
                     + (f"; {kind_text}" if kind_text else "")
                     + ")."
