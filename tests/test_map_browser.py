@@ -527,3 +527,45 @@ def test_a_large_force_layout_has_no_overlapping_labels_either(open_map):
     assert len(boxes) == tg_map.nodes
     assert overlapping(boxes) == []
     assert page.errors == []
+
+
+# -- a map of two theory versions (map --diff) ------------------------------------------
+
+
+def test_a_diff_map_marks_what_changed_and_the_evidence_that_drove_it(open_map, sample):
+    """The sample's refined theory added cmoc-11 and dropped cmoc-12..14: the page marks
+    each part by its change, filters by it, and opens the evidence behind a change."""
+    from theorygraph.render.mapdiff import build_diff_map
+
+    graph = TheoryGraph.open(sample)
+    model = build_diff_map(graph.backend, "ipt", "rpt")
+    change = {n.id: n.change for n in model.nodes}
+    cmocs = {c["id"]: c for c in model.cmocs}
+    added = next(c for c in cmocs.values() if c["change"] == "added")
+    dropped = [n for n, c in change.items() if c == "dropped"]
+    assert added["change_extracts"] and dropped
+    page = open_map(graph.map(diff=("ipt", "rpt")))
+    assert "Comparing" in page.page.inner_text("#diff-bar")
+    labels = page.js("Object.fromEntries(tgNodes.get().map(n => [n.id, n.label]))")
+    signs = {"added": "+ ", "dropped": "\u2212 ", "changed": "\u0394 "}
+    for node, how in change.items():
+        marked = [sign for sign in signs.values() if labels[node].startswith(sign)]
+        assert marked == ([signs[how]] if how in signs else []), (node, how, labels[node])
+    # the change filter hides what was dropped
+    page.page.click("#toggle-side")
+    page.page.uncheck("input[name=change][value=dropped]")
+    visible = set(page.js("tgNetwork.body.data.nodes.getIds()"))
+    assert visible.isdisjoint(dropped) and visible
+    page.page.check("input[name=change][value=dropped]")
+    # the added CMOC's panel: its reason and exactly the extracts that drove it
+    page.js(f"TG.select('cmoc', {added['id']!r})")
+    panel = page.page.inner_text("#panel")
+    assert "Added in rpt only" in panel
+    if added["change_reason"]:
+        assert added["change_reason"] in panel
+    drove = page.js(
+        "[...document.querySelectorAll('#panel .change-evidence .extract')]"
+        ".map(e => e.dataset.extract)"
+    )
+    assert drove == added["change_extracts"]
+    assert page.errors == []
