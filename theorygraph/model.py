@@ -31,16 +31,23 @@ __all__ = [
     "ATTRIBUTE_PATTERN",
     "ATTRIBUTE_RULE",
     "CMOC",
+    "CONFIDENCE_COMPONENTS",
     "FORMAT_VERSION",
     "ID_PATTERN",
     "ID_RULE",
     "NODE_SECTIONS",
+    "ComponentJudgement",
+    "Concern",
+    "Confidence",
+    "ConfidenceJudgement",
+    "ConfidenceLevel",
     "Context",
     "ContextKind",
     "Extract",
     "ExtractKind",
     "Judgement",
     "Link",
+    "LinkConfidence",
     "Mechanism",
     "Outcome",
     "OutcomeLevel",
@@ -284,6 +291,96 @@ class HandOff(_Base):
     note: str | None = None
 
 
+class ConfidenceLevel(str, Enum):
+    """How much confidence a CMOC or one of its links deserves (GRADE-CERQual's levels)."""
+
+    high = "high"
+    moderate = "moderate"
+    low = "low"
+    very_low = "very-low"
+
+
+class Concern(str, Enum):
+    """How much one component of confidence (methodological limitations, coherence,
+    adequacy, relevance) worries the reviewers, in GRADE-CERQual's words."""
+
+    none = "none"  # no or very minor concerns
+    minor = "minor"
+    moderate = "moderate"
+    serious = "serious"
+
+
+#: the components of confidence, in GRADE-CERQual's order
+CONFIDENCE_COMPONENTS = ("limitations", "coherence", "adequacy", "relevance")
+
+
+class ComponentJudgement(_Base):
+    """The reviewers' own judgement of one component, set in place of the computed one."""
+
+    level: Concern = Field(description="Their concerns: none, minor, moderate or serious.")
+    reason: Text = Field(description="Why they judge so; shown beside the computed judgement.")
+
+
+class ConfidenceJudgement(_Base):
+    """The reviewers' own confidence judgements of a CMOC or a link, each with a reason."""
+
+    overall: ConfidenceLevel | None = Field(
+        default=None,
+        description="Their overall level (high, moderate, low or very-low), in place of the "
+        "one the components give; with a reason.",
+    )
+    reason: Text | None = Field(default=None, description="Why they set the overall level.")
+    limitations: ComponentJudgement | None = Field(
+        default=None,
+        description="Methodological limitations: concerns about the rigour of the studies "
+        "behind it.",
+    )
+    coherence: ComponentJudgement | None = Field(
+        default=None,
+        description="Coherence: concerns about how well the evidence fits it (refuting or "
+        "refining evidence).",
+    )
+    adequacy: ComponentJudgement | None = Field(
+        default=None,
+        description="Adequacy: concerns about how much evidence there is and how rich it is.",
+    )
+    relevance: ComponentJudgement | None = Field(
+        default=None,
+        description="Relevance: concerns about how well the evidence speaks to it.",
+    )
+
+    @model_validator(mode="after")
+    def _overall_with_reason(self) -> ConfidenceJudgement:
+        if self.overall is not None and self.reason is None:
+            raise ValueError("an overall level needs a reason: add 'reason: ...' beside it")
+        if self.reason is not None and self.overall is None:
+            raise ValueError(
+                "a reason goes with an overall level: add 'overall: high, moderate, low or "
+                "very-low', or give the reason to a component ({level, reason})"
+            )
+        return self
+
+
+class _LinkEnds(_Base):
+    source: Id = Field(alias="from", description="The link's context or mechanism.")
+    target: Id = Field(alias="to", description="The link's mechanism or outcome.")
+
+
+class LinkConfidence(ConfidenceJudgement, _LinkEnds):
+    """The reviewers' confidence judgements of one link of the CMOC (its ends first)."""
+
+
+class Confidence(ConfidenceJudgement):
+    """The reviewers' own confidence judgements of a CMOC and of its links, each with a
+    reason; 'theorygraph query confidence' shows them beside the computed ones."""
+
+    links: list[LinkConfidence] = Field(
+        default_factory=list,
+        description="Judgements of single links of the CMOC: '- {from: ID, to: ID, overall: "
+        "low, reason: ...}'.",
+    )
+
+
 _MEMBERS = ("contexts", "mechanisms", "outcomes")
 
 
@@ -371,6 +468,12 @@ class CMOC(_Base):
         description="The reviewers' reason for adding, changing or dropping this CMOC "
         "between theory versions, shown beside the evidence in 'theorygraph diff'.",
     )
+    confidence: Confidence | None = Field(
+        default=None,
+        description="The reviewers' own confidence judgements (overall, or one component: "
+        "limitations, coherence, adequacy, relevance), each with a reason, for the CMOC and "
+        "its links; 'theorygraph query confidence' shows them beside the computed ones.",
+    )
     description: str | None = None
     tags: list[str] = Field(default_factory=list)
 
@@ -410,6 +513,28 @@ class CMOC(_Base):
         self.qualifiers.sort(key=lambda q: order.get(q.id, len(order)))
         onward = {c: i for i, c in enumerate(self.leads_to)}
         self.hand_offs.sort(key=lambda h: onward.get(h.cmoc, len(onward)))
+        return self
+
+    @model_validator(mode="after")
+    def _confidence_of_own_links(self) -> CMOC:
+        """Confidence judgements of links name links of this CMOC, each once."""
+        if self.confidence is None or not self.confidence.links:
+            return self
+        own = self.links()
+        seen: set[tuple[str, str]] = set()
+        for judged in self.confidence.links:
+            link = (judged.source, judged.target)
+            if link not in own:
+                stated = ", ".join(f"{a} -> {b}" for a, b in own)
+                raise ValueError(
+                    f"confidence.links: {link[0]} -> {link[1]} is not a link of this CMOC; "
+                    f"its links: {stated}"
+                )
+            if link in seen:
+                raise ValueError(
+                    f"confidence.links: {link[0]} -> {link[1]} is judged twice; keep one"
+                )
+            seen.add(link)
         return self
 
     def links(self) -> list[tuple[str, str]]:

@@ -9,19 +9,22 @@ document.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
-from ..model import NODE_SECTIONS, TheoryDocument
+from ..model import CMOC, NODE_SECTIONS, Confidence, TheoryDocument
 from ..schema import LABEL_OF_SECTION, REFERENCE_FIELDS, SECTION_OF_LABEL
 
 __all__ = [
     "ATTRIBUTE_PREFIX",
     "attribute_values",
+    "confidence_text",
     "document_to_graph",
     "graph_to_document",
+    "read_confidence",
     "study_attributes",
 ]
 
@@ -45,6 +48,20 @@ def attribute_values(value: Any) -> list[str]:
     return ["yes" if v is True else "no" if v is False else str(v) for v in values] or ["unknown"]
 
 
+def confidence_text(confidence: Confidence) -> str:
+    """The reviewers' confidence judgements of a CMOC as the text a store holds (a node
+    property holds no mapping): JSON, written as the theory file writes them."""
+    data = confidence.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    return json.dumps(data, ensure_ascii=False, sort_keys=False)
+
+
+def read_confidence(value: object) -> Confidence | None:
+    """The judgements a store holds (see :func:`confidence_text`), or None."""
+    if not isinstance(value, str):
+        return None
+    return Confidence.model_validate_json(value)
+
+
 _LIST_REFS = ("contexts", "mechanisms", "outcomes", "theories", "leads_to")
 _CMOC_EDGE = {
     "contexts": "HAS_CONTEXT",
@@ -66,6 +83,8 @@ def document_to_graph(document: TheoryDocument) -> nx.MultiDiGraph:
             # a study's own attributes as properties of their own (a store holds no maps)
             for name, value in props.pop("attributes", {}).items():
                 props[ATTRIBUTE_PREFIX + name] = value
+            if isinstance(obj, CMOC) and obj.confidence is not None:
+                props["confidence"] = confidence_text(obj.confidence)  # JSON: no maps in a store
             graph.add_node(obj.id, type=LABEL_OF_SECTION[section], seq=seq, **props)
     for theory in document.theories:
         if theory.refines:
@@ -167,6 +186,8 @@ def graph_to_document(graph: nx.MultiDiGraph) -> TheoryDocument:
                 if hand_offs:
                     item["hand_offs"] = hand_offs
                 item["theories"] = [t for _, t in sorted(included.get(node, []))]
+                if isinstance(item.get("confidence"), str):
+                    item["confidence"] = json.loads(item["confidence"])
             elif section == "extracts":
                 item["study"] = targets(node, "FROM_STUDY")[0]
                 edge = graph.get_edge_data(node, targets(node, "EVIDENCES")[0], key="EVIDENCES")

@@ -52,6 +52,7 @@ from ..model import (
     TheoryStatus,
 )
 from .values import (
+    BadValue,
     attribute_cell,
     list_cell,
     read_attribute,
@@ -95,7 +96,8 @@ class Column:
 
     ``kind`` is one of ``id``, ``text``, ``year``, ``choice`` (one of ``enum``), ``truth``
     (true or false), ``unknowable`` (true, false or unknown), ``ids`` (several ids),
-    ``texts`` (several texts) and ``attribute`` (a study attribute of the review's own).
+    ``texts`` (several texts), ``attribute`` (a study attribute of the review's own) and
+    ``json`` (a mapping of the model's own, as a JSON object: a CMOC's confidence).
     ``field`` is the model's field (``link.from`` for one end of a link; None for the CMOC
     a qualifier or hand-off belongs to); ``refers`` names the sheet whose ids it holds.
     """
@@ -247,6 +249,15 @@ SHEETS: tuple[Sheet, ...] = (
             Column("theories", "theories", "ids", refers="theories", width=16),
             Column("refines", "refines", "id", refers="cmocs", width=18),
             _text("change_reason", width=40),
+            Column(
+                "confidence",
+                "confidence",
+                "json",
+                width=40,
+                about="The reviewers' own confidence judgements, each with a reason, as JSON: "
+                '{"overall": "low", "reason": "...", "coherence": {"level": "serious", '
+                '"reason": "..."}} (see docs/confidence.md).',
+            ),
             _text("theme", width=24),
             _text("strategy", width=36),
             Column("actors", "actors", "texts", width=24),
@@ -402,6 +413,11 @@ def cell_value(col: Column, value: Any) -> str | int | None:
         return list_cell(value)
     if col.kind == "attribute":
         return attribute_cell(value)
+    if col.kind == "json":  # a mapping of the model's own (a CMOC's confidence)
+        import json
+
+        data = value.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        return json.dumps(data, ensure_ascii=False)
     return value  # type: ignore[no-any-return]
 
 
@@ -429,4 +445,14 @@ def read_cell(col: Column, text: str) -> Any:
         return read_text_list(text)
     if kind == "attribute":
         return read_attribute(text)
+    if kind == "json":
+        import json
+
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise BadValue(f"{text!r} is not JSON ({exc})", "a JSON object: {...}") from exc
+        if not isinstance(data, dict):
+            raise BadValue(f"{text!r} is not a JSON object", "a JSON object: {...}")
+        return data
     return text
