@@ -323,6 +323,6 @@ def test_the_docs_example_runs(monkeypatch):
     names: dict[str, object] = {}
     exec(example, names)
     df = names["df"]
-    assert df.shape == (19, 10)  # as its comment says
+    assert df.shape == (19, 12)  # as its comment says
     assert len(names["weakest"]) == len(names["chains"].chains)
     assert names["not_whole"].empty  # every chain through it is carried by one study

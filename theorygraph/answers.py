@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from .confidence import LEVELS, RULE, Assessment, weakest
 from .evidence import STANCES, citation, stance_counts, supporting_studies
 from .notebook import Tabular
 from .results import EvidenceRow, NodeInfo
@@ -23,6 +24,8 @@ __all__ = [
     "Chain",
     "ChainStep",
     "ChainsAnswer",
+    "ConfidenceAnswer",
+    "ConfidenceItem",
     "ContestedAnswer",
     "CoverageAnswer",
     "DirectionsAnswer",
@@ -66,6 +69,8 @@ class LinkEvidence:
     source_label: str
     target_label: str
     rows: list[EvidenceRow] = field(default_factory=list)
+    #: the confidence in the link, where the answer judges it (chains)
+    confidence: Assessment | None = None
 
     @property
     def id(self) -> str:
@@ -119,6 +124,7 @@ class LinkEvidence:
             **self.by_stance(),
             "study_ids": self.study_ids,
             "supporting_study_ids": self.supporting_study_ids,
+            **({"confidence": self.confidence.level} if self.confidence else {}),
         }
 
 
@@ -180,6 +186,11 @@ class ChainStep:
         return out
 
 
+def _words(level: str) -> str:
+    """A confidence level in words ('very low')."""
+    return level.replace("-", " ")
+
+
 def _and(quoted: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
@@ -214,6 +225,16 @@ class Chain:
         return bool(self.whole_chain_studies)
 
     @property
+    def confidence(self) -> str | None:
+        """The weakest link's confidence level: the weakest link bounds a chain."""
+        return weakest(link.confidence.level for link in self.links if link.confidence)
+
+    def weakest_links(self) -> list[LinkEvidence]:
+        """The links whose level is the chain's."""
+        level = self.confidence
+        return [link for link in self.links if link.confidence and link.confidence.level == level]
+
+    @property
     def studies(self) -> int:
         return len({s for link in self.links for s in link.study_ids})
 
@@ -239,7 +260,10 @@ class Chain:
     def sentence(self) -> str:
         lines = [self.label]
         for link in self.links:
-            lines.append(f"  {link.source} -> {link.target} [{link.cmoc}]: {link.summary()}")
+            judged = f"; confidence {_words(link.confidence.level)}" if link.confidence else ""
+            lines.append(
+                f"  {link.source} -> {link.target} [{link.cmoc}]: {link.summary()}{judged}"
+            )
         whole = self.whole_chain_studies
         if len(whole) == 1:
             lines.append(f"  One study carries the whole chain: {whole[0]} evidences every link.")
@@ -259,6 +283,13 @@ class Chain:
                 f"  {plural(missing, 'link')} without supporting evidence: "
                 "the chain is not evidenced."
             )
+        if self.confidence:
+            weakest = self.weakest_links()
+            bound = ", ".join(f"{x.source} -> {x.target} [{x.cmoc}]" for x in weakest)
+            lines.append(
+                f"  Confidence in the chain: {_words(self.confidence)}, bounded by its weakest "
+                f"{'link' if len(weakest) == 1 else 'links'} ({bound})."
+            )
         return "\n".join(lines)
 
     def as_dict(self) -> dict[str, Any]:
@@ -270,6 +301,7 @@ class Chain:
             "extracts": self.extracts,
             "carried_by_one_study": self.carried_by_one_study,
             "whole_chain_studies": self.whole_chain_studies,
+            **({"confidence": self.confidence} if self.confidence else {}),
             "steps": [s.as_dict() for s in self.steps],
             "links": [link.as_dict() for link in self.links],
         }
@@ -328,6 +360,78 @@ class ChainsAnswer(Answer):
             "total": max(self.total, len(self.chains)),
             "truncated": self.truncated,
             "chains": [c.as_dict() for c in self.chains],
+        }
+
+
+@dataclass
+class ConfidenceItem:
+    """The confidence in one CMOC (with its links) or in one link of it."""
+
+    id: str
+    label: str
+    type: str  # "CMOC" or "Link"
+    cmoc: str
+    assessment: Assessment
+    source: str | None = None
+    target: str | None = None
+    links: list[ConfidenceItem] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        ends = {"from": self.source, "to": self.target} if self.type == "Link" else {}
+        out: dict[str, Any] = {
+            "id": self.id,
+            "label": self.label,
+            "type": self.type,
+            "cmoc": self.cmoc,
+            **ends,
+            "studies": self.assessment.studies,
+            "extracts": self.assessment.extracts,
+            **self.assessment.as_dict(),
+        }
+        if self.type == "CMOC":
+            out["links"] = [link.as_dict() for link in self.links]
+        return out
+
+
+@dataclass
+class ConfidenceAnswer(Answer):
+    """The confidence in each CMOC and in each of its links, every judgement explained
+    (the rules: :mod:`theorygraph.confidence`)."""
+
+    cmocs: list[ConfidenceItem]
+    #: the one CMOC asked for, if one was
+    asked: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not self.cmocs
+
+    @property
+    def empty_message(self) -> str:
+        return "no CMOCs to judge: the theory has none"
+
+    def _spread(self, items: list[ConfidenceItem]) -> str:
+        levels = [i.assessment.level for i in items]
+        return ", ".join(f"{levels.count(level)} {_words(level)}" for level in LEVELS)
+
+    @property
+    def headline(self) -> str:  # type: ignore[override]
+        links = [link for c in self.cmocs for link in c.links]
+        text = f"confidence in {plural(len(self.cmocs), 'CMOC')}: {self._spread(self.cmocs)}"
+        if links:
+            text += f"; in their {plural(len(links), 'link')}: {self._spread(links)}"
+        judged = sum(1 for i in [*self.cmocs, *links] if i.assessment.reviewer)
+        if judged:
+            text += f"; {judged} set by the reviewers"
+        return text
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "query": "confidence",
+            "cmoc": self.asked,
+            "headline": self.headline,
+            "rule": list(RULE),
+            "cmocs": [c.as_dict() for c in self.cmocs],
         }
 
 

@@ -254,6 +254,27 @@ def paths(
 
 @query.command()
 @query_options
+@click.option("--cmoc", metavar="ID", help="Only this CMOC (and its links).")
+@handles_errors
+def confidence(cmoc: str | None, **kwargs: Any) -> None:
+    """How much confidence each CMOC and each link deserve, and why.
+
+    In the spirit of GRADE-CERQual: four components (methodological limitations from
+    rigour, coherence from refuting and refining evidence, adequacy from the studies and
+    how rich their data are, relevance) and an overall level (high, moderate, low, very
+    low), each with a sentence saying why; a level or component the reviewers set in the
+    theory file (a CMOC's confidence) is shown beside the computed one. The rule:
+    docs/confidence.md.
+
+    \b
+    Example:
+      theorygraph query confidence samples/ics-leadership --cmoc cmoc-10
+    """
+    run(kwargs, lambda g: g.confidence(cmoc=cmoc))
+
+
+@query.command()
+@query_options
 @click.argument("node", metavar="NODE")
 @click.option("--depth", default=1, show_default=True, help="How many links away to go.")
 @handles_errors

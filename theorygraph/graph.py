@@ -23,6 +23,7 @@ from .validate import read_theory
 if TYPE_CHECKING:
     from .answers import (
         ChainsAnswer,
+        ConfidenceAnswer,
         ContestedAnswer,
         CoverageAnswer,
         DirectionsAnswer,
@@ -263,6 +264,15 @@ class TheoryGraph:
         from . import queries
 
         return queries.neighbourhood(self.backend, node, depth=depth)
+
+    @_consistent
+    def confidence(self, *, cmoc: str | None = None) -> ConfidenceAnswer:
+        """The confidence in each CMOC (or one) and each of its links, in the spirit of
+        GRADE-CERQual: four components and an overall level, each explained, with the
+        reviewers' own judgements beside (see theorygraph.confidence)."""
+        from . import queries
+
+        return queries.confidence(self.backend, cmoc=cmoc)
 
     # -- how the theory changed --------------------------------------------------------------
     @_consistent

@@ -18,6 +18,8 @@ from .words import plural
 if TYPE_CHECKING:
     from .answers import (
         ChainsAnswer,
+        ConfidenceAnswer,
+        ConfidenceItem,
         ContestedAnswer,
         CoverageAnswer,
         DirectionsAnswer,
@@ -91,6 +93,8 @@ def _table_chainsanswer(answer: ChainsAnswer) -> Table:
         "studies",
         "extracts",
         "carried_by_one_study",
+        "confidence",
+        "chain_confidence",
     ]
     rows = []
     for n, chain in enumerate(answer.chains, 1):
@@ -108,6 +112,8 @@ def _table_chainsanswer(answer: ChainsAnswer) -> Table:
                     link.studies,
                     link.extracts,
                     chain.carried_by_one_study,
+                    link.confidence.level if link.confidence else None,
+                    chain.confidence,
                 ]
             )
     return headers, rows, {0, 4, 5, 6, 7, 8}
@@ -116,6 +122,55 @@ def _table_chainsanswer(answer: ChainsAnswer) -> Table:
 @text.register
 def _text_chainsanswer(answer: ChainsAnswer) -> str:
     return "\n\n".join(f"{n}. {c.sentence()}" for n, c in enumerate(answer.chains, 1))
+
+
+def _confidence_row(item: ConfidenceItem) -> list[Any]:
+    a = item.assessment
+    row = [item.type, item.id, item.cmoc, item.label, a.studies, a.extracts]
+    row += [a.level, a.computed, a.reviewer, a.why]
+    for c in a.components:
+        row += [c.computed, c.why, f"{c.reviewer}: {c.reason}" if c.reviewer else None]
+    return row
+
+
+@table.register
+def _table_confidenceanswer(answer: ConfidenceAnswer) -> Table:
+    """One row per CMOC, each followed by its links: the level, the computed level, the
+    reviewers' and why; then each component's computed concerns, why, and the reviewers'
+    concerns with their reason."""
+    from .model import CONFIDENCE_COMPONENTS
+
+    headers = ["type", "id", "cmoc", "label", "studies", "extracts"]
+    headers += ["level", "computed", "reviewer", "why"]
+    for name in CONFIDENCE_COMPONENTS:
+        headers += [name, f"{name}_why", f"{name}_reviewer"]
+    rows = []
+    for item in answer.cmocs:
+        rows.append(_confidence_row(item))
+        rows += [_confidence_row(link) for link in item.links]
+    return headers, rows, {4, 5}
+
+
+def _confidence_lines(item: ConfidenceItem, indent: str) -> list[str]:
+    a = item.assessment
+    level = a.level.replace("-", " ")
+    lines = [f"{indent}confidence: {level} ({a.why})"]
+    lines += [f"{indent}  {c.sentence()}" for c in a.components]
+    return lines
+
+
+@text.register
+def _text_confidenceanswer(answer: ConfidenceAnswer) -> str:
+    out: list[str] = []
+    for item in answer.cmocs:
+        if out:
+            out.append("")
+        out.append(f"{item.id}: {item.label}")
+        out += _confidence_lines(item, "  ")
+        for link in item.links:
+            out.append(f"  {link.source} -> {link.target}")
+            out += _confidence_lines(link, "    ")
+    return "\n".join(out)
 
 
 @table.register

@@ -27,6 +27,8 @@ from .answers import (
     Chain,
     ChainsAnswer,
     ChainStep,
+    ConfidenceAnswer,
+    ConfidenceItem,
     ContestedAnswer,
     CoverageAnswer,
     DirectionsAnswer,
@@ -38,9 +40,15 @@ from .answers import (
     SubgraphAnswer,
     UnintendedAnswer,
 )
-from .backends.convert import ATTRIBUTE_PREFIX, attribute_values, study_attributes
+from .backends.convert import (
+    ATTRIBUTE_PREFIX,
+    attribute_values,
+    read_confidence,
+    study_attributes,
+)
 from .backends.protocol import Backend
 from .choices import COVERAGE_FIELDS, GAP_KINDS
+from .confidence import Assessment, assess, link_judgement
 from .errors import UnknownIdError, UsageError
 from .evidence import (
     Tallies,
@@ -49,6 +57,7 @@ from .evidence import (
     is_contested,
     tallies_of_groups,
 )
+from .model import Confidence
 from .results import CmocParts, EvidenceRow, MechanismEvidence, NodeInfo
 from .traversal import walks
 
@@ -57,6 +66,7 @@ __all__ = [
     "GAP_KINDS",
     "theory_links",
     "chains",
+    "confidence",
     "contested",
     "coverage",
     "directions",
@@ -264,7 +274,19 @@ def chains(
                 seen.add(key)
                 if len(result) < keep:
                     result.append(_chain(path[:length], combo, parts, labels, rows))
+    _judge_links(backend, [link for c in result for link in c.links])
     return ChainsAnswer(anchor, mode, max_depth, result, total=len(seen), truncated=truncated)
+
+
+def _judge_links(backend: Backend, links: list[LinkEvidence]) -> None:
+    """The confidence in each link (a chain's is its weakest link's), each link judged once."""
+    judged = _judgements(backend, sorted({link.cmoc for link in links}))
+    known: dict[str, Assessment] = {}
+    for link in links:
+        if link.id not in known:
+            own = link_judgement(judged.get(link.cmoc), link.source, link.target)
+            known[link.id] = assess(link.rows, own)
+        link.confidence = known[link.id]
 
 
 def _chain(
@@ -673,6 +695,43 @@ def contested(backend: Backend) -> ContestedAnswer:
         if split(rows):
             cmocs.append((cmoc_nodes[p.id], rows))
     return ContestedAnswer(links, cmocs)
+
+
+# -- 9. confidence -------------------------------------------------------------------------------
+
+
+def _judgements(backend: Backend, cmocs: list[str]) -> dict[str, Confidence | None]:
+    """The reviewers' own confidence judgements of some CMOCs (their ``confidence``)."""
+    found = backend.lookup(cmocs) if cmocs else {}
+    return {c: read_confidence(node.props.get("confidence")) for c, node in found.items()}
+
+
+def confidence(backend: Backend, *, cmoc: str | None = None) -> ConfidenceAnswer:
+    """The confidence in each CMOC (or in one) and in each of its links, in the spirit of
+    GRADE-CERQual, every judgement explained (the rules: :mod:`theorygraph.confidence`)."""
+    if cmoc is not None:
+        cmoc = resolve(backend, cmoc, ("CMOC",), "CMOC").id
+    parts = backend.cmoc_parts(None if cmoc is None else [cmoc])
+    ordered = sorted(parts.values(), key=lambda p: p.seq)
+    ids = [p.id for p in ordered]
+    labels = _labels(backend, parts)
+    rows = backend.evidence(None if cmoc is None else ids, texts=False) if ids else []
+    targets = Targets(rows)
+    judged = _judgements(backend, ids)
+    items = []
+    for p in ordered:
+        own = judged.get(p.id)
+        item = ConfidenceItem(p.id, p.label, "CMOC", p.id, assess(targets.on_cmoc(p.id), own))
+        for source, target in p.links():
+            link = _link(p.id, source, target, labels, [])
+            judgement = assess(
+                targets.on_link(p.id, source, target), link_judgement(own, source, target)
+            )
+            item.links.append(
+                ConfidenceItem(link.id, link.label, "Link", p.id, judgement, source, target)
+            )
+        items.append(item)
+    return ConfidenceAnswer(items, cmoc)
 
 
 # -- 5. unintended -------------------------------------------------------------------------------

@@ -96,7 +96,8 @@ class Backend(Protocol):
         """Extracts on some CMOCs (None: all) or from one study, in file order.
 
         With ``texts=False`` a row may leave out the quote and the other texts (counting
-        needs only what an extract targets, its stance and its study)."""
+        needs only what an extract targets, its stance, its kind and its study); it keeps
+        the relevance and rigour judgements, which confidence weighs."""
         ...
 
     def evidence_with_studies(

@@ -1,8 +1,8 @@
 """Exports of the theory map: GraphML and GEXF (Gephi), Cytoscape JSON, Mermaid, DOT.
 
 Every format carries the same attributes as the HTML map: node type, label, whether
-a mechanism has evidence or an outcome is unintended, and for each arrow its stance
-and its numbers of distinct studies and extracts.
+a mechanism has evidence or an outcome is unintended, and for each arrow its stance,
+its numbers of distinct studies and extracts and its confidence level.
 
 Every export is valid for its format whatever the text holds. XML 1.0 cannot hold
 control characters other than tab, newline and carriage return, nor U+FFFE, U+FFFF or
@@ -86,6 +86,18 @@ def _graph(model: MapModel, clean: Any) -> nx.MultiDiGraph:
             refines=e.counts.get("refines", 0),
             cmocs=clean(";".join(e.cmocs)),
             theories=clean(";".join(e.theories)),
+            # a link's confidence level (the best its CMOCs reach), and each CMOC's; a
+            # hand-off between CMOCs has none, and leaves both out
+            **(
+                {}
+                if e.confidence is None
+                else {
+                    "confidence": e.confidence,
+                    "confidence_by_cmoc": clean(
+                        ";".join(f"{c}: {v}" for c, v in e.confidence_by_cmoc.items())
+                    ),
+                }
+            ),
         )
     return graph
 

@@ -338,6 +338,8 @@ def render_map(model: MapModel, *, layout: str = "layered") -> TheoryMap:
             "studies": edge.studies,
             "cmocs": edge.cmocs,
             "theories": edge.theories,
+            "confidence": edge.confidence,
+            "confidence_by_cmoc": edge.confidence_by_cmoc,
             **_change(edge, model),
         }
         for edge in model.edges

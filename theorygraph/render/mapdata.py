@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..backends.protocol import Backend
-from ..evidence import citation, has_support, link_stance, stance_counts
+from ..confidence import LEVELS, Assessment, assess, link_judgement
+from ..evidence import Targets, citation, has_support, link_stance, stance_counts
 from ..results import CmocParts, EvidenceRow
 
 __all__ = ["MapEdge", "MapModel", "MapNode", "build_map", "citation", "layered_layout"]
@@ -73,6 +74,10 @@ class MapEdge:
     studies: int = 0
     stance: str = "none"
     theories: list[str] = field(default_factory=list)
+    #: a link's confidence level: the best its CMOCs' links reach (each one's level in
+    #: ``confidence_by_cmoc``); None for a hand-off between CMOCs
+    confidence: str | None = None
+    confidence_by_cmoc: dict[str, str] = field(default_factory=dict)
     #: in a map of two theory versions: as on MapNode
     change: str | None = None
     change_extracts: list[str] = field(default_factory=list)
@@ -161,6 +166,8 @@ def build_map(
 
     nodes = _nodes(labels, parts, by_cmoc)
     edges = _edges(links, parts, by_cmoc)
+    judged = _confidence(backend, {c: parts[c] for c in used}, rows)
+    _edge_confidence(edges, judged)
     cited = sorted({r.study for r in rows})
     studies = {}
     records = backend.studies(cited) if cited else []
@@ -196,7 +203,10 @@ def build_map(
         studies,
         theories,
         description,
-        cmocs=_cmocs(backend, drawn, by_cmoc),
+        cmocs=[
+            c | {"confidence": _cmoc_confidence(c["id"], judged)}
+            for c in _cmocs(backend, drawn, by_cmoc)
+        ],
         review={
             "title": info.title,
             "question": info.question,
@@ -295,6 +305,65 @@ def _cmocs(
             }
         )
     return out
+
+
+#: the confidence in each CMOC, and in each link of it by (CMOC, source, target)
+Judged = tuple[dict[str, Assessment], dict[tuple[str, str, str], Assessment]]
+
+
+def _confidence(backend: Backend, parts: dict[str, CmocParts], rows: list[EvidenceRow]) -> Judged:
+    """The confidence in each CMOC drawn and in each of its links (theorygraph.confidence)."""
+    from ..backends.convert import read_confidence
+
+    found = backend.lookup(list(parts)) if parts else {}
+    targets = Targets(rows)
+    on_cmoc: dict[str, Assessment] = {}
+    on_link: dict[tuple[str, str, str], Assessment] = {}
+    for c, part in parts.items():
+        own = read_confidence(found[c].props.get("confidence")) if c in found else None
+        on_cmoc[c] = assess(targets.on_cmoc(c), own)
+        for s, t in part.links():
+            on_link[(c, s, t)] = assess(targets.on_link(c, s, t), link_judgement(own, s, t))
+    return on_cmoc, on_link
+
+
+def _edge_confidence(edges: list[MapEdge], judged: Judged) -> None:
+    """Each link's level in each of its CMOCs, and the best of them (the level of the
+    arrow: a filter keeps an arrow that some configuration carries well enough)."""
+    _, on_link = judged
+    for edge in edges:
+        if edge.type != "Link":
+            continue
+        edge.confidence_by_cmoc = {
+            c: on_link[(c, edge.source, edge.target)].level
+            for c in edge.cmocs
+            if (c, edge.source, edge.target) in on_link
+        }
+        levels = list(edge.confidence_by_cmoc.values())
+        edge.confidence = min(levels, key=LEVELS.index) if levels else None
+
+
+def _cmoc_confidence(cmoc: str, judged: Judged) -> dict[str, Any] | None:
+    """A CMOC's confidence as the map's panel shows it: the level, the computed one, the
+    reviewers' with their reason, why, each component's concerns and why, and the level of
+    each of its links."""
+    on_cmoc, on_link = judged
+    a = on_cmoc.get(cmoc)
+    if a is None:
+        return None
+    return {
+        "level": a.level,
+        "computed": a.computed,
+        "reviewer": a.reviewer,
+        "reason": a.reason,
+        "why": a.why,
+        "components": {
+            c.name: {"concern": c.concern, "computed": c.computed, "why": c.why}
+            | ({"reviewer": c.reviewer, "reason": c.reason} if c.reviewer else {})
+            for c in a.components
+        },
+        "links": {f"{s}->{t}": x.level for (c, s, t), x in on_link.items() if c == cmoc},
+    }
 
 
 def _facets(records: list[dict[str, Any]]) -> dict[str, dict[str, list[str]]]:
