@@ -569,3 +569,27 @@ def test_a_diff_map_marks_what_changed_and_the_evidence_that_drove_it(open_map, 
     )
     assert drove == added["change_extracts"]
     assert page.errors == []
+
+
+def test_confidence_in_the_panel_the_cmoc_list_and_a_filter(open_map, sample):
+    """Each CMOC shows its level and the sentence for each component; 'at least' a level
+    hides the arrows below it and keeps hand-offs, which have no level."""
+    from theorygraph.render.mapdata import build_map
+
+    graph = TheoryGraph.open(sample)
+    model = build_map(graph.backend)
+    cmoc = next(c for c in model.cmocs if c["confidence"]["level"] == "moderate")
+    page = open_map(graph.map())
+    page.js(f"TG.select('cmoc', {cmoc['id']!r})")
+    panel = page.page.inner_text("#panel")
+    assert "Confidence: moderate" in panel
+    for part in cmoc["confidence"]["components"].values():
+        assert part["why"] in panel
+    page.page.click("#toggle-side")
+    button = page.page.inner_text(f"#cmoc-list button[data-cmoc='{cmoc['id']}']")
+    assert "confidence moderate" in button
+    page.page.select_option("#filter-confidence", "high")
+    shown = set(page.js("tgNetwork.body.data.edges.getIds()"))
+    assert shown == {e.id for e in model.edges if e.confidence in (None, "high")}
+    assert any(e.confidence == "moderate" for e in model.edges)  # so something was hidden
+    assert page.errors == []
