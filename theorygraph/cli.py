@@ -23,6 +23,7 @@ from .cli_common import (
     progress_bar,
     quiet_driver_logs,
     review_option,
+    scope_options,
     source_argument,
     version,
     view_options,
@@ -260,12 +261,7 @@ def pull(
     type=click.Path(dir_okay=False),
     help="The HTML file to write (one file, nothing else).",
 )
-@click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
-@click.option(
-    "--theme", metavar="THEME", help="Only the CMOCs of this theme ('Theme / Sub-theme')."
-)
-@click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
-@click.option("--depth", default=1, show_default=True, help="Links around --focus.")
+@scope_options
 @click.option("--title", help="The map's title (default: the review's title).")
 @click.option(
     "--layout",
@@ -354,12 +350,7 @@ def _versions(value: str | None) -> tuple[str, str] | None:
     type=click.Path(dir_okay=False),
     help="The file to write (default: standard output).",
 )
-@click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
-@click.option(
-    "--theme", metavar="THEME", help="Only the CMOCs of this theme ('Theme / Sub-theme')."
-)
-@click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
-@click.option("--depth", default=1, show_default=True, help="Links around --focus.")
+@scope_options
 @neo4j_options
 @handles_errors
 def export(

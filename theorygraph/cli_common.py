@@ -314,6 +314,18 @@ class _Bars:
         self._close()
 
 
+def scope_options(func: F) -> F:
+    """--theory, --theme, --focus and --depth: the part of the review a drawing shows."""
+    func = click.option("--depth", default=1, show_default=True, help="Links around --focus.")(func)
+    func = click.option(
+        "--focus",
+        metavar="NODE",
+        help="Only the neighbourhood of this node (for a CMOC: its configuration and its "
+        "hand-offs).",
+    )(func)
+    return view_options(func)
+
+
 def view_options(func: F) -> F:
     """--theory and --theme: answer for one programme theory and/or one theme."""
     func = click.option(

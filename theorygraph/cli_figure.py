@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 import click
 
 from .choices import FIGURE_DPI, FIGURE_DPI_RANGE, FIGURES
-from .cli_common import handles_errors, neo4j_options, open_source, review_option, source_argument
+from .cli_common import (
+    handles_errors,
+    neo4j_options,
+    open_source,
+    review_option,
+    scope_options,
+    source_argument,
+)
 from .words import plural
 
 if TYPE_CHECKING:
@@ -26,12 +33,7 @@ __all__ = ["figure"]
     type=click.Path(dir_okay=False),
     help=f"The figure to write; its suffix chooses the format ({', '.join(FIGURES)}).",
 )
-@click.option("--theory", metavar="ID", help="Only the CMOCs of this programme theory.")
-@click.option(
-    "--theme", metavar="THEME", help="Only the CMOCs of this theme ('Theme / Sub-theme')."
-)
-@click.option("--focus", metavar="NODE", help="Only the neighbourhood of this node.")
-@click.option("--depth", default=1, show_default=True, help="Links around --focus.")
+@scope_options
 @click.option("--title", help="A title drawn above the figure (default: none; use a caption).")
 @click.option(
     "--dpi",
