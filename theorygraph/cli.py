@@ -66,10 +66,15 @@ def validate(source: str, fmt: str, strict: bool) -> None:
     Example:
       theorygraph validate samples/ics-leadership
     """
-    from .importers.workbook_read import is_workbook, load_workbook
+    from .theoryfile import is_workbook
     from .validate import load_theory
 
-    loaded = load_workbook(source) if is_workbook(source) else load_theory(source)
+    if is_workbook(source):
+        from .importers.workbook_read import load_workbook
+
+        loaded = load_workbook(source)
+    else:
+        loaded = load_theory(source)
     errors, warnings = loaded.errors, loaded.warnings
     failed = bool(errors) or (strict and bool(warnings))
     if fmt == "json":

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from .errors import SourceError, UsageError
 from .model import ReviewInfo, TheoryDocument
 from .results import Stats
+from .theoryfile import is_workbook
 from .uris import NEO4J_SCHEMES, check_neo4j_uri, is_neo4j_uri, looks_like_url
 from .validate import read_theory
 
@@ -104,8 +105,6 @@ class TheoryGraph:
             backend = Neo4jBackend.connect(_settings(text, neo4j), review)
             return cls(backend, safe_uri(text))
         path = Path(text)
-        from .importers.workbook_read import is_workbook
-
         if is_workbook(path):  # a review's workbook (theorygraph export --to workbook)
             from .importers.workbook_read import read_workbook
 

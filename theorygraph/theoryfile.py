@@ -223,6 +223,12 @@ def _fast_load(text: str, is_json: bool) -> Any:
     return yaml.load(io.StringIO(text))
 
 
+def is_workbook(source: str | Path) -> bool:
+    """Whether ``source`` names a review's workbook (.xlsx), which opens as a review too;
+    decided from the name alone, so that opening a theory folder imports no xlsx reader."""
+    return Path(source).suffix.lower() in (".xlsx", ".xlsm")
+
+
 def find_theory_files(source: Path) -> list[Path]:
     """The theory files of a source: the file itself, or every theory file in a folder."""
     if not source.exists():

@@ -95,11 +95,6 @@ class CellOrigin(Origin):
         return self.table.where(self.row)
 
 
-def is_workbook(source: str | Path) -> bool:
-    """Whether ``source`` names a workbook file (a review may be opened from one)."""
-    return Path(source).suffix.lower() in (".xlsx", ".xlsm")
-
-
 def load_workbook(path: str | Path) -> Loaded:
     """A review's workbook read as a theory source: its document, or every problem."""
     try:
