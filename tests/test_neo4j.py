@@ -15,7 +15,7 @@ from theorygraph.backends.neo4j import (
     ReviewExists,
 )
 from theorygraph.cli import main
-from theorygraph.errors import ConnectionFailed, SourceError, UsageError
+from theorygraph.errors import BackendError, ConnectionFailed, SourceError, UsageError
 from theorygraph.graph import TheoryGraph
 from theorygraph.model import NODE_SECTIONS, TheoryDocument
 from theorygraph.validate import read_theory
@@ -125,6 +125,40 @@ def test_failed_push_leaves_the_database_unchanged(store, sample, mini):
         store.push(read_theory(sample), progress=fail_midway)
     assert snapshot(store) == before
     assert "ics-leadership" not in store.reviews()
+
+
+def test_extracts_are_written_with_their_study_and_cmoc(store, sample, monkeypatch):
+    """A new review writes each extract with its two relationships in one row
+    (push_extracts): the database holds what the relationship-by-relationship write of a
+    replace holds, and an extract whose study is not found writes nothing at all."""
+    import theorygraph.backends.push as push
+
+    document = read_theory(sample)
+    created = store.push(document)
+    assert created.status == "created"
+    assert created.relationships == sum(1 for row in store.read("dump_all") for _ in row["out"])
+
+    def items() -> list[str]:  # the review's node counts its revisions
+        return [row for row in snapshot(store) if not row.startswith('{"labels": ["Review"]')]
+
+    fused = items()
+    store.push(document, replace=True)  # every relationship rebuilt one by one
+    assert items() == fused
+    store.delete(document.review.id)
+    before = snapshot(store)
+
+    real = push._fused_extract
+
+    def lost_study(node, props, out):
+        row = real(node, props, out)
+        if row is not None and node == "x-118":
+            row["study"] = "no-such-study"
+        return row
+
+    monkeypatch.setattr(push, "_fused_extract", lost_study)
+    with pytest.raises(BackendError, match="1 extracts of review 'ics-leadership' did not"):
+        store.push(document)
+    assert snapshot(store) == before
 
 
 def test_failed_replace_keeps_the_old_review(store, mini):

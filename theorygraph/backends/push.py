@@ -60,21 +60,30 @@ class Neo4jStore(Neo4jConnection):
         graph pushes as it is, with no conversion."""
         started = time.perf_counter()
         review = graph.graph["review"]["id"]
-        node_batches = list(_node_batches(graph))
-        edge_batches = list(_edge_batches(graph))
-        nodes = graph.number_of_nodes()
-        rels = graph.number_of_edges()
         self.run_schema()
         exists = self.has_review(review)
         if exists and not replace:
             if Neo4jBackend(self, review).document() == graph_to_document(graph):
-                return PushResult(review, "unchanged", nodes, rels, time.perf_counter() - started)
+                return PushResult(
+                    review,
+                    "unchanged",
+                    graph.number_of_nodes(),
+                    graph.number_of_edges(),
+                    time.perf_counter() - started,
+                )
             raise ReviewExists(
                 f"{self.uri}: review {review!r} already exists with different content; "
                 "use --replace to replace it"
             )
-        wanted = dict(graph.nodes(data="type"))
-        total = len(node_batches) + len(edge_batches) + (2 if exists else 1)
+        # a new review writes each extract with its two relationships; a replace rebuilds
+        # every relationship after updating the nodes in place
+        rows = _Rows(graph, fuse_extracts=not exists)
+        node_batches = list(_batches(rows.nodes))
+        extract_batches = list(_batches({"Extract": rows.extracts}))
+        edge_batches = list(_batches(rows.edges))
+        nodes, rels = rows.node_count, rows.edge_count
+        wanted = dict(graph.nodes(data="type")) if exists else {}
+        total = len(node_batches) + len(extract_batches) + len(edge_batches) + (2 if exists else 1)
 
         def work(tx: Transaction) -> None:
             done = 0
@@ -97,17 +106,25 @@ class Neo4jStore(Neo4jConnection):
                 _delete_items(tx, review, retyped)
                 tx.run("replace_review", review=review, props=_review_props(graph))
                 step()
-                for label, rows in node_batches:
-                    tx.run("replace_nodes", label=label, review=review, rows=rows)
+                for label, batch in node_batches:
+                    tx.run("replace_nodes", label=label, review=review, rows=batch)
                     step()
             else:
                 tx.run("push_review", review=review, props=_review_props(graph))
                 step()
-                for label, rows in node_batches:
-                    tx.run("push_nodes", label=label, review=review, rows=rows)
+                for label, batch in node_batches:
+                    tx.run("push_nodes", label=label, review=review, rows=batch)
                     step()
-            for rel, rows in edge_batches:
-                tx.run("push_edges", rel=rel, review=review, rows=rows)
+                for _, batch in extract_batches:
+                    written = tx.run("push_extracts", review=review, rows=batch)[0]["written"]
+                    if written != len(batch):  # a study or CMOC not found: write nothing
+                        raise BackendError(
+                            f"{self.uri}: {len(batch) - written} extracts of review "
+                            f"{review!r} did not find their study or CMOC; nothing was written"
+                        )
+                    step()
+            for rel, batch in edge_batches:
+                tx.run("push_edges", rel=rel, review=review, rows=batch)
                 step()
             if exists:
                 _delete_items(tx, review, gone)
@@ -140,22 +157,65 @@ def _review_props(graph: nx.MultiDiGraph) -> dict[str, Any]:
     return {k: v for k, v in graph.graph["review"].items() if k != "id"}
 
 
-def _node_batches(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    by_label: dict[str, list[dict[str, Any]]] = {label: [] for label in LABEL_OF_SECTION.values()}
-    for node, data in graph.nodes(data=True):  # one pass over the nodes, not one per label
-        by_label[data["type"]].append(
-            {"id": node, "props": {k: v for k, v in data.items() if k != "type"}}
-        )
-    for label, rows in by_label.items():
-        for start in range(0, len(rows), BATCH_SIZE):
-            yield label, rows[start : start + BATCH_SIZE]
+Row = dict[str, Any]
 
 
-def _edge_batches(graph: nx.MultiDiGraph) -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    by_type: dict[str, list[dict[str, Any]]] = {rel: [] for rel in EDGE_TYPES}
-    for source, target, key, data in graph.edges(keys=True, data=True):
-        props = {k: v for k, v in data.items() if k != "type" and v is not None}
-        by_type[key].append({"source": source, "target": target, "props": props})
-    for rel, rows in by_type.items():
-        for start in range(0, len(rows), BATCH_SIZE):
-            yield rel, rows[start : start + BATCH_SIZE]
+class _Rows:
+    """A review graph as the rows its push sends, built in one pass over nodes and edges.
+
+    ``nodes`` and ``edges`` are rows by label and by relationship type; with
+    ``fuse_extracts``, an extract with exactly one study and one CMOC (every extract of a
+    valid review) is a row of ``extracts`` instead, carrying both relationships.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph, *, fuse_extracts: bool) -> None:
+        self.nodes: dict[str, list[Row]] = {label: [] for label in LABEL_OF_SECTION.values()}
+        self.edges: dict[str, list[Row]] = {rel: [] for rel in EDGE_TYPES}
+        self.extracts: list[Row] = []
+        self.node_count = self.edge_count = 0
+        adjacency = graph.adj
+        for node, data in graph.nodes(data=True):
+            self.node_count += 1
+            label = data["type"]
+            props = {k: v for k, v in data.items() if k != "type"}
+            out = adjacency[node]
+            if fuse_extracts and label == "Extract":
+                fused = _fused_extract(node, props, out)
+                if fused is not None:
+                    self.extracts.append(fused)
+                    self.edge_count += 2
+                    continue
+            self.nodes[label].append({"id": node, "props": props})
+            for target, keyed in out.items():
+                for key, edge in keyed.items():
+                    self.edge_count += 1
+                    self.edges[key].append(
+                        {"source": node, "target": target, "props": _edge_props(edge)}
+                    )
+
+
+def _fused_extract(node: str, props: dict[str, Any], out: Any) -> Row | None:
+    """The extract's row with its study and CMOC, or None unless it has exactly one each."""
+    study = cmoc = evidences = None
+    for target, keyed in out.items():
+        for key, edge in keyed.items():
+            if key == "FROM_STUDY" and study is None:
+                study = target
+            elif key == "EVIDENCES" and cmoc is None:
+                cmoc, evidences = target, _edge_props(edge)
+            else:
+                return None
+    if study is None or cmoc is None:
+        return None
+    return {"id": node, "props": props, "study": study, "cmoc": cmoc, "evidences": evidences}
+
+
+def _edge_props(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "type" and v is not None}
+
+
+def _batches(rows: dict[str, list[Row]]) -> Iterator[tuple[str, list[Row]]]:
+    """Rows in batches of BATCH_SIZE, one name (label or type) each."""
+    for name, some in rows.items():
+        for start in range(0, len(some), BATCH_SIZE):
+            yield name, some[start : start + BATCH_SIZE]
