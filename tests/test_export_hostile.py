@@ -214,13 +214,13 @@ def read_mermaid(text: str) -> dict[int, str]:
 def test_every_export_is_valid_for_any_text(labels, title):
     model = model_of(labels, title=title, description=title)
 
+    read_back = {}
     for fmt, reader in (("graphml", read_graphml), ("gexf", read_gexf)):
-        back = reader(export_text(model, fmt))
+        back = read_back[fmt] = reader(export_text(model, fmt))
         for node in model.nodes:
             assert back.nodes[node.id]["label"] == expected_xml(node.label), fmt
             assert back.nodes[node.id]["description"] == expected_xml(node.label), fmt
-    graphml = read_graphml(export_text(model, "graphml"))
-    assert graphml.graph["title"] == expected_xml(title)
+    assert read_back["graphml"].graph["title"] == expected_xml(title)
 
     data = json.loads(utf8(export_text(model, "cytoscape")))
     cyto = {n["data"]["id"]: n["data"] for n in data["elements"]["nodes"]}
@@ -385,10 +385,18 @@ extracts:
 """
 
 
+def run_here(args: list[str]) -> subprocess.CompletedProcess:
+    """``theorygraph ARGS`` through CliRunner, for the small theory files here: standard
+    output and error kept apart, as :func:`run_limited` gives them, and any exception
+    raised (fails the test) rather than caught."""
+    result = CliRunner().invoke(main, args, catch_exceptions=False, prog_name="theorygraph")
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, result.stderr)
+
+
 def test_validate_warns_about_each_hidden_character(tmp_path):
     path = tmp_path / "theory.yaml"
     path.write_text(HIDDEN_THEORY, encoding="utf-8")
-    done = run_limited(["validate", str(path)], tmp_path)
+    done = run_here(["validate", str(path)])
     assert done.returncode == 0, done.stderr
     lines = (done.stdout + done.stderr).splitlines()
     fix = "delete {} or type a space or line break instead"
@@ -445,7 +453,7 @@ def test_export_of_hidden_characters_reads_back(tmp_path, fmt, suffix):
     path = tmp_path / "theory.yaml"
     path.write_text(HIDDEN_THEORY, encoding="utf-8")
     out = tmp_path / f"map.{suffix}"
-    done = run_limited(["export", str(path), "--to", fmt, "-o", str(out)], tmp_path)
+    done = run_here(["export", str(path), "--to", fmt, "-o", str(out)])
     assert done.returncode == 0, done.stderr
     text = out.read_text(encoding="utf-8")
     context = "Pasted\ufffdfrom a cell\ufffd"
@@ -547,13 +555,32 @@ def test_mermaid_renders_any_label_verbatim(mermaid_page, labels):
 
 
 @pytest.fixture(scope="module")
-def big_review(tmp_path_factory) -> Path:
+def big_document():
     """A generated review whose map has about 1,000 nodes."""
-    from theorygraph.generate import generate, write_generated
+    from theorygraph.generate import generate
+
+    return generate(studies=150, mechanisms=290, seed=3)
+
+
+@pytest.fixture(scope="module")
+def big_review(big_document, tmp_path_factory) -> Path:
+    """The big review as a folder of theory files."""
+    from theorygraph.generate import write_generated
 
     folder = tmp_path_factory.mktemp("big") / "review"
-    write_generated(generate(studies=150, mechanisms=290, seed=3), folder)
+    write_generated(big_document, folder)
     return folder
+
+
+@pytest.fixture(scope="module")
+def big_graph(big_document, tmp_path_factory) -> Path:
+    """The big review as a graph file (what 'theorygraph save' writes of the folder): the
+    same map, opened without parsing and checking the theory files again."""
+    from theorygraph.graph import TheoryGraph
+
+    path = tmp_path_factory.mktemp("big") / "review.graph.json"
+    TheoryGraph.from_document(big_document).save(path)
+    return path
 
 
 def test_force_layout_of_a_thousand_nodes_needs_numpy_only(big_review, tmp_path):
@@ -609,10 +636,10 @@ def test_force_layout_pulls_neighbours_together():
     assert force_layout(start, edges, scale=100.0) == pos  # the same map every time
 
 
-def test_force_layout_without_numpy_says_which_extra(big_review, tmp_path, monkeypatch):
+def test_force_layout_without_numpy_says_which_extra(big_graph, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "numpy", None)  # import numpy now raises ImportError
     out = tmp_path / "map.html"
-    result = CliRunner().invoke(main, ["map", str(big_review), "--layout", "force", "-o", str(out)])
+    result = CliRunner().invoke(main, ["map", str(big_graph), "--layout", "force", "-o", str(out)])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
         "error: a force layout of more than 300 nodes is computed before writing and needs "

@@ -76,15 +76,39 @@ def build(
 ) -> Path:
     """A .qdpx with project.qde (deflated) and ``members`` (packed with ``packing``)."""
     if qde is None:
-        qde = (
-            '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
-            f'name="p">{CODEBOOK}<Sources>{sources}</Sources></Project>'
-        ).encode()
+        qde = project_qde(sources)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", qde)
         for name, blob in (members or {}).items():
             archive.writestr(name, blob, compress_type=packing)
     return path
+
+
+def project_qde(sources: str) -> bytes:
+    """A project.qde with the codebook and ``sources``."""
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><Project xmlns="urn:QDA-XML:project:1.0" '
+        f'name="p">{CODEBOOK}<Sources>{sources}</Sources></Project>'
+    ).encode()
+
+
+@pytest.fixture(scope="module")
+def with_big_text(tmp_path_factory):
+    """``make(path, sources)``: the .qdpx ``build(path, sources, {"sources/T.txt": b"a" *
+    BIG})`` makes, its 60 MiB text deflated once in this module and project.qde added to a
+    copy (after the text: the reader takes each member by its name, not by its place)."""
+    packed = tmp_path_factory.mktemp("big") / "text.zip"
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("sources/T.txt", b"a" * BIG)
+    blob = packed.read_bytes()
+
+    def make(path: Path, sources: str) -> Path:
+        path.write_bytes(blob)
+        with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("project.qde", project_qde(sources))
+        return path
+
+    return make
 
 
 def central_entry(blob: bytes, member: str) -> int:
@@ -115,11 +139,9 @@ def limited(*args: object) -> subprocess.CompletedProcess[str]:
 # -- amplification, within 10 s and 1 GiB -----------------------------------------------
 
 
-def test_selections_longer_than_a_quote_are_refused_from_their_positions(tmp_path):
+def test_selections_longer_than_a_quote_are_refused_from_their_positions(tmp_path, with_big_text):
     selections = "".join(coded(i, BIG, f"s{i}") for i in range(100))
-    path = build(
-        tmp_path / "big.qdpx", source("Big", selections, "T.txt"), {"sources/T.txt": b"a" * BIG}
-    )
+    path = with_big_text(tmp_path / "big.qdpx", source("Big", selections, "T.txt"))
     assert path.stat().st_size < 200_000
     before = snapshot(tmp_path)
     result = limited("import", "qdpx", path, "-o", tmp_path / "out")
@@ -135,13 +157,11 @@ def test_selections_longer_than_a_quote_are_refused_from_their_positions(tmp_pat
     assert snapshot(tmp_path) == before
 
 
-def test_quotes_a_project_gives_are_bounded_in_all(tmp_path):
+def test_quotes_a_project_gives_are_bounded_in_all(tmp_path, with_big_text):
     # each selection is a quote of allowed length; 1,049 of them pass 32 Mi characters
     size = 32000
     selections = "".join(coded(i * size, (i + 1) * size, f"s{i}") for i in range(1100))
-    path = build(
-        tmp_path / "many.qdpx", source("Big", selections, "T.txt"), {"sources/T.txt": b"a" * BIG}
-    )
+    path = with_big_text(tmp_path / "many.qdpx", source("Big", selections, "T.txt"))
     before = snapshot(tmp_path)
     result = limited("import", "qdpx", path, "-o", tmp_path / "out")
     assert result.returncode == 1, result.stderr[-2000:]
@@ -153,9 +173,9 @@ def test_quotes_a_project_gives_are_bounded_in_all(tmp_path):
     assert snapshot(tmp_path) == before
 
 
-def test_a_text_named_by_many_sources_counts_each_time_it_is_read(tmp_path):
+def test_a_text_named_by_many_sources_counts_each_time_it_is_read(tmp_path, with_big_text):
     sources = "".join(source(f"S{n}", coded(0, 10, f"s{n}"), "T.txt") for n in range(8))
-    path = build(tmp_path / "again.qdpx", sources, {"sources/T.txt": b"a" * BIG})
+    path = with_big_text(tmp_path / "again.qdpx", sources)
     before = snapshot(tmp_path)
     result = limited("import", "qdpx", path, "-o", tmp_path / "out")
     assert result.returncode == 1, result.stderr[-2000:]
@@ -185,10 +205,8 @@ def test_a_member_over_64_mib_is_refused_from_its_header(tmp_path, member):
     assert not (tmp_path / "out").exists()
 
 
-def test_a_header_that_understates_the_size_is_not_believed(tmp_path):
-    path = build(
-        tmp_path / "lies.qdpx", source("S", coded(0, 4), "T.txt"), {"sources/T.txt": b"a" * BIG}
-    )
+def test_a_header_that_understates_the_size_is_not_believed(tmp_path, with_big_text):
+    path = with_big_text(tmp_path / "lies.qdpx", source("S", coded(0, 4), "T.txt"))
     blob = bytearray(path.read_bytes())
     at = central_entry(bytes(blob), "sources/T.txt")
     blob[at + 24 : at + 28] = struct.pack("<I", 1000)  # the uncompressed size: 1000 bytes

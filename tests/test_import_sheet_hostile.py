@@ -96,12 +96,28 @@ def run_limited(sheet: Path, target: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.fixture(scope="module")
+def workbooks(tmp_path_factory):
+    """``copy(rows, path)``: a workbook of HEADER and ``rows`` rows of :func:`row` written
+    at ``path``; each size is written with openpyxl once in this module, then copied."""
+    made: dict[int, bytes] = {}
+
+    def copy(rows: int, path: Path) -> Path:
+        if rows not in made:
+            book = tmp_path_factory.mktemp("book") / "x.xlsx"
+            made[rows] = xlsx(book, [HEADER] + [row(i) for i in range(rows)]).read_bytes()
+        path.write_bytes(made[rows])
+        return path
+
+    return copy
+
+
 # -- a wrong stored dimension -------------------------------------------------------
 
 
 @pytest.mark.parametrize("ref", ["A1:F10", "A1", "C5:D6"])
-def test_a_wrong_stored_dimension_never_truncates(tmp_path, ref):
-    sheet = dimension(xlsx(tmp_path / "x.xlsx", [HEADER] + [row(i) for i in range(1000)]), ref)
+def test_a_wrong_stored_dimension_never_truncates(tmp_path, workbooks, ref):
+    sheet = dimension(workbooks(1000, tmp_path / "x.xlsx"), ref)
     result = run("spreadsheet", sheet, "-o", tmp_path / "theory")
     assert result.exit_code == 0, result.stderr
     assert "7 studies, 1,000 extracts from" in result.stderr
@@ -212,8 +228,8 @@ def _damage_stored(path: Path) -> None:
 
 
 @pytest.mark.parametrize("damage", [_damage_deflate, _damage_stored], ids=["deflate", "crc"])
-def test_damaged_sheet_data_is_one_line_and_writes_nothing(tmp_path, damage):
-    sheet = xlsx(tmp_path / "x.xlsx", [HEADER] + [row(i) for i in range(3000)])
+def test_damaged_sheet_data_is_one_line_and_writes_nothing(tmp_path, workbooks, damage):
+    sheet = workbooks(3000, tmp_path / "x.xlsx")
     damage(sheet)
     result = run("spreadsheet", sheet, "-o", tmp_path / "theory")
     assert result.exit_code == 1

@@ -37,6 +37,22 @@ def cli(*args: object, env: dict[str, str] | None = None) -> subprocess.Complete
     )
 
 
+def usage(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """``theorygraph ARGS`` in this process, for bad usage found before any connection is
+    made (the URI, the timeout): the same exit code and standard error as :func:`cli`, in
+    milliseconds instead of a process start. Any exception fails the test (no traceback
+    can hide in the output)."""
+    from click.testing import CliRunner
+
+    from theorygraph.cli import main
+
+    argv = [str(a) for a in args]
+    result = CliRunner().invoke(
+        main, argv, env=env, catch_exceptions=False, prog_name="theorygraph"
+    )
+    return subprocess.CompletedProcess(argv, result.exit_code, result.stdout, result.stderr)
+
+
 def one_line(done: subprocess.CompletedProcess[str]) -> str:
     """The single line on stderr (no driver log line, no traceback beside it)."""
     lines = done.stderr.splitlines()
@@ -183,13 +199,13 @@ def test_a_server_that_never_answers_ends_after_the_timeout(silent, tmp_path):
     out = tmp_path / "x.yaml"
     started = time.monotonic()
     done = cli(
-        "pull", f"bolt://127.0.0.1:{silent.port}", "--review", "x", "-o", out, "--timeout", "1"
+        "pull", f"bolt://127.0.0.1:{silent.port}", "--review", "x", "-o", out, "--timeout", "0.5"
     )
     waited = time.monotonic() - started
     assert done.returncode == 1
     assert one_line(done) == (
         f"error: bolt://127.0.0.1:{silent.port}: 127.0.0.1:{silent.port} accepted the "
-        "connection but did not answer as Neo4j within 1 s (--timeout, NEO4J_TIMEOUT); is it "
+        "connection but did not answer as Neo4j within 0.5 s (--timeout, NEO4J_TIMEOUT); is it "
         "Neo4j's Bolt port (7687 by default), and is the server healthy?"
     )
     assert waited < 8  # one timeout and a process start, not the driver's minutes
@@ -203,10 +219,10 @@ def test_neo4j_timeout_from_the_environment_and_routing_uris(silent):
         f"neo4j://127.0.0.1:{silent.port}",
         "--review",
         "x",
-        env={"NEO4J_TIMEOUT": "1.5"},
+        env={"NEO4J_TIMEOUT": "0.25"},
     )
     assert done.returncode == 1
-    assert "did not answer as Neo4j within 1.5 s" in one_line(done)
+    assert "did not answer as Neo4j within 0.25 s" in one_line(done)
 
 
 def test_a_server_that_stops_answering_mid_query(store, stall, tmp_path):
@@ -305,7 +321,7 @@ def test_a_uri_that_cannot_be_neo4j_is_bad_usage(tmp_path, uri, says, command):
         "push": ["push", SAMPLE, uri],
         "pull": ["pull", uri, "-o", tmp_path / "x.yaml"],
     }[command]
-    done = cli(*args)
+    done = usage(*args)
     assert done.returncode == 2
     line = one_line(done)
     assert line.startswith(f"error: {uri}: ") and says in line
@@ -313,7 +329,7 @@ def test_a_uri_that_cannot_be_neo4j_is_bad_usage(tmp_path, uri, says, command):
 
 
 def test_port_99999_connects_nowhere():
-    done = cli("query", "gaps", "bolt://127.0.0.1:99999")
+    done = usage("query", "gaps", "bolt://127.0.0.1:99999")
     assert done.returncode == 2
     assert one_line(done) == (
         "error: bolt://127.0.0.1:99999: port 99999 does not exist; ports run from 1 to 65535 "
@@ -343,7 +359,7 @@ def test_the_library_checks_the_uri_too():
     ],
 )
 def test_an_unusable_neo4j_timeout_is_bad_usage(silent, given, env, says):
-    done = cli("query", "gaps", f"bolt://127.0.0.1:{silent.port}", *given, env=env)
+    done = usage("query", "gaps", f"bolt://127.0.0.1:{silent.port}", *given, env=env)
     assert done.returncode == 2
     assert says in done.stderr
     assert "Traceback" not in done.stderr
