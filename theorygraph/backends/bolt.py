@@ -36,6 +36,8 @@ C = TypeVar("C", bound="Neo4jConnection")
 #: Neo4j major versions theorygraph runs on (5.x, including 5.26 LTS, and 2025.x+)
 MIN_MAJOR = 5
 SLOW_QUERY_SECONDS = 1.0
+#: the least time a look at an unreachable server's port may take (see _unreachable)
+MIN_KNOCK_SECONDS = 0.25
 
 
 def safe_uri(uri: str) -> str:
@@ -139,13 +141,14 @@ class Neo4jConnection:
         self._snapshot: Any = None  # the open read transaction of snapshot(), if any
         try:
             self.watch.waiting()
+            connecting = time.monotonic()
             try:
                 self.driver.verify_connectivity()
             except neo4j.exceptions.AuthError as exc:
                 raise self._translate(exc) from exc
             except (neo4j.exceptions.DriverError, neo4j.exceptions.Neo4jError, OSError) as exc:
                 self.watch.done()
-                raise self._unreachable(exc) from exc
+                raise self._unreachable(exc, time.monotonic() - connecting) from exc
             finally:
                 self.watch.done()
             self._check_database()
@@ -285,14 +288,22 @@ class Neo4jConnection:
             "nothing was changed; check the server, or give a longer --timeout for a slow query"
         )
 
-    def _unreachable(self, exc: Exception) -> TheoryGraphError:
-        """Why connecting failed, found by looking at the port: closed, silent, TLS or not."""
+    def _unreachable(self, exc: Exception, waited: float) -> TheoryGraphError:
+        """Why connecting failed, found by looking at the port: closed, silent, TLS or not.
+        The look takes what is left of the timeout after ``waited`` seconds (a moment at
+        least), so that a silent port ends the wait after about one timeout in all."""
         from .probe import diagnose
 
         if isinstance(exc, neo4j_auth_error()):
             return self._translate(exc)
-        silent = self.watch.fired
-        return diagnose(self.settings.uri, self.uri, self.timeout, _first_line(exc), silent=silent)
+        return diagnose(
+            self.settings.uri,
+            self.uri,
+            self.timeout,
+            _first_line(exc),
+            silent=self.watch.fired,
+            left=max(self.timeout - waited, MIN_KNOCK_SECONDS),
+        )
 
     def _check_database(self) -> None:
         """Refuse the system database (it holds users and settings, not reviews)."""

@@ -23,17 +23,24 @@ _KNOCK_SECONDS = 2.0
 
 
 def diagnose(
-    uri: str, shown: str, timeout: float, detail: str, *, silent: bool = False
+    uri: str,
+    shown: str,
+    timeout: float,
+    detail: str,
+    *,
+    silent: bool = False,
+    left: float | None = None,
 ) -> ConnectionFailed:
     """The one-line error for a server the driver could not reach; ``silent`` when the
-    connection was made but the server said nothing for the whole timeout."""
+    connection was made but the server said nothing for the whole timeout. The knock
+    waits at most ``left`` seconds (what remains of the timeout), and never over 2 s."""
     parts = urlsplit(uri)
     host = parts.hostname or "localhost"
     port = parts.port or 7687
     where = f"{host}:{port}"
     if silent:
         return _silent(shown, where, timeout)
-    wait = min(timeout, _KNOCK_SECONDS)
+    wait = min(timeout, _KNOCK_SECONDS, timeout if left is None else left)
     tls = parts.scheme.lower().endswith(("+s", "+ssc"))
     try:
         raw = socket.create_connection((host, port), timeout=wait)
