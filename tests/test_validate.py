@@ -278,3 +278,46 @@ def test_outcome_as_context_without_leads_to_is_flagged(mini, write_yaml):
         "context 'o-collab' is an outcome of cmoc-1, which does not lead to 'cmoc-2'"
     )
     assert warning.allowed == "add cmoc-2 to leads_to of cmoc-1 to chain them"
+
+
+def test_opening_a_theory_with_warnings_never_parses_it_for_lines(mini, write_yaml, monkeypatch):
+    """read_theory shows no warning, so it never runs the slow line-number parser for them
+    (it used to, for every file with a warning); errors still come with their lines."""
+    import theorygraph.theoryfile as theoryfile
+
+    mini["mechanisms"].append({"id": "m-unused", "label": "Used by no CMOC"})
+    path = write_yaml(mini)
+    assert any(p.severity == "warning" and p.line for p in load_theory(path).problems)
+
+    def no_second_parse():
+        raise AssertionError("the line-number parser ran")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(theoryfile, "_yaml", no_second_parse)
+        assert read_theory(path).review.id == "mini"
+
+    mini["extracts"][0]["stance"] = "support"
+    with pytest.raises(InvalidTheoryError) as raised:
+        read_theory(write_yaml(mini))
+    (problem,) = [p for p in raised.value.problems if p.severity == "error"]
+    assert problem.path == "extracts[0].stance" and problem.line is not None
+
+
+def test_the_fast_loader_reads_every_scalar_as_ruamel_does(tmp_path):
+    """The resolver that settles the YAML version once per file reads every kind of plain
+    scalar exactly as ruamel's own safe loader does."""
+    from ruamel.yaml import YAML
+
+    from theorygraph.theoryfile import _fast_load
+
+    scalars = [
+        "yes", "no", "on", "off", "y", "n", "true", "False", "TRUE", "null", "~", "Null", "",
+        "0", "-1", "+2", "0o17", "017", "0x1f", "1_000", "1e3", "1.5e-3", ".inf", "-.Inf",
+        "2024-01-31", "2024-01-31T10:00:00Z", "12:30", "1:2:3", "0b101",
+        "text", "a b", "3.", "-x", "+",
+    ]  # fmt: skip
+    text = "".join(f"k{i}: {s}\n" if s else f"k{i}:\n" for i, s in enumerate(scalars))
+    text += "list: [1, a, true, null, 2.5]\nnested: {a: [yes, {b: 1e2}]}\n"
+    plain = YAML(typ="safe", pure=False)
+    for _ in range(2):  # the resolver is made once and shared by every file
+        assert _fast_load(text, is_json=False) == plain.load(text)

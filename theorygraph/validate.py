@@ -58,14 +58,17 @@ def read_theory(source: str | Path) -> TheoryDocument:
     >>> doc.review.id
     'ics-leadership'
     """
-    loaded = load_theory(source)
+    # warnings are not shown here, so their line numbers (a second, slower parse of each
+    # file that has any) are not worked out; errors are read again with theirs
+    loaded = load_theory(source, lines=False)
     if loaded.document is None:
-        raise InvalidTheoryError(loaded.problems, source=str(source))
+        raise InvalidTheoryError(load_theory(source).problems, source=str(source))
     return loaded.document
 
 
-def load_theory(source: str | Path) -> Loaded:
-    """Load a theory file or folder, collecting every problem instead of stopping at one."""
+def load_theory(source: str | Path, *, lines: bool = True) -> Loaded:
+    """Load a theory file or folder, collecting every problem instead of stopping at one
+    (each with its line number, unless ``lines`` is false)."""
     root = Path(source)
     files = find_theory_files(root)
     problems: list[Problem] = []
@@ -74,7 +77,7 @@ def load_theory(source: str | Path) -> Loaded:
     shown: list[str] = []
 
     for path in files:
-        raw, found = read_raw(path, display=str(path))
+        raw, found = read_raw(path, display=str(path), lines=lines)
         shown.append(str(path))
         problems += found
         if raw is None:
