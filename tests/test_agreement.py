@@ -343,7 +343,19 @@ def rows_of(path) -> dict[str, dict]:
     }
 
 
-def test_the_reconciliation_sheet_round_trips_into_an_agreed_review(tmp_path):
+@pytest.fixture(scope="module")
+def sample_sheet(tmp_path_factory) -> bytes:
+    """The sample codings' reconciliation sheet, written once by the CLI; each test fills
+    in a copy of its own."""
+    sheet = tmp_path_factory.mktemp("reconcile") / "reconcile.xlsx"
+    written = run(
+        "agreement", CODING / "reviewer-a", CODING / "reviewer-b", "--to", "workbook", "-o", sheet
+    )
+    assert written.exit_code == 0, written.output
+    return sheet.read_bytes()
+
+
+def test_the_reconciliation_sheet_round_trips_into_an_agreed_review(tmp_path, sample_sheet):
     from openpyxl import load_workbook
 
     from theorygraph.validate import load_theory
@@ -351,8 +363,7 @@ def test_the_reconciliation_sheet_round_trips_into_an_agreed_review(tmp_path):
     a = CODING / "reviewer-a"
     b = CODING / "reviewer-b"
     sheet = tmp_path / "reconcile.xlsx"
-    written = run("agreement", a, b, "--to", "workbook", "-o", sheet)
-    assert written.exit_code == 0, written.output
+    sheet.write_bytes(sample_sheet)
     ws = load_workbook(sheet)["reconcile"]
     assert ws.freeze_panes == "B2"
     lists = {str(v.sqref): v.formula1 for v in ws.data_validations.dataValidation}
@@ -399,11 +410,11 @@ def test_the_reconciliation_sheet_round_trips_into_an_agreed_review(tmp_path):
     assert len(extracts) == 27
 
 
-def test_bad_cells_are_named_and_nothing_is_written(tmp_path):
+def test_bad_cells_are_named_and_nothing_is_written(tmp_path, sample_sheet):
     a = CODING / "reviewer-a"
     b = CODING / "reviewer-b"
     sheet = tmp_path / "reconcile.xlsx"
-    run("agreement", a, b, "--to", "workbook", "-o", sheet)
+    sheet.write_bytes(sample_sheet)
     rows = rows_of(sheet)
     first = next(k for k, r in rows.items() if r["status"] == "disagree")
     only_a = next(k for k, r in rows.items() if r["status"] == "only A")

@@ -154,7 +154,7 @@ def test_python_dash_m_works():
     assert out.stdout.startswith("theorygraph, version ")
 
 
-def test_export_spreadsheet_round_trip(run, sample, tmp_path):
+def test_export_spreadsheet_round_trip(run, sample, doc, tmp_path):
     from theorygraph.validate import read_theory
 
     for name in ("sheet.xlsx", "sheet.csv"):
@@ -169,7 +169,7 @@ def test_export_spreadsheet_round_trip(run, sample, tmp_path):
         refs = sample.parent / "ics-leadership-sources" / "studies.ris"
         back = run("import", "spreadsheet", sheet, "--references", refs, "--into", target)
         assert back.exit_code == 0, back.output
-        assert read_theory(target) == read_theory(sample)
+        assert read_theory(target) == doc
 
 
 def test_export_spreadsheet_needs_a_file(run, sample):
@@ -192,14 +192,13 @@ def test_generate_is_deterministic_and_valid(run, tmp_path):
     assert again.exit_code == 2 and "folder is not empty" in again.stderr
 
 
-def test_stats_prints_in_every_output_format(sample):
+def test_stats_prints_in_every_output_format(sample, doc):
     import csv
     import io
 
     from theorygraph.cli import main
-    from theorygraph.validate import read_theory
 
-    mechanisms = [m.id for m in read_theory(sample).mechanisms]
+    mechanisms = [m.id for m in doc.mechanisms]
     runner = CliRunner()
     as_csv = runner.invoke(main, ["stats", str(sample), "--format", "csv"])
     assert as_csv.exit_code == 0, as_csv.output

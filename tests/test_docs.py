@@ -86,35 +86,44 @@ def test_scripts_make_and_use_a_virtual_environment(tmp_path):
     (bin_dir / "python3").symlink_to(python)
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONHOME")}
     env["PATH"] = f"{bin_dir}:/usr/bin:/bin"
-    probe = (
-        ". scripts/lib/python-env\n"
-        'python3 -c "import sys; print(sys.prefix)"\n'
-        "python3 -m pip install --no-index theorygraph-no-such-package 2>&1 || true\n"
-    )
+    prefix = '. scripts/lib/python-env\npython3 -c "import sys; print(sys.prefix)"\n'
+    probe = prefix + "python3 -m pip install --no-index theorygraph-no-such-package 2>&1 || true\n"
+    bare = None
     if python == "/usr/bin/python3":
-        # without the environment, this Python's pip refuses to install at all
-        bare = subprocess.run(
+        # without the environment, this Python's pip refuses to install at all (checked
+        # while the script makes its environment: the two share nothing)
+        bare = subprocess.Popen(
             ["bash", "-c", "python3 -m pip install --no-index nothing 2>&1 || true"],
             cwd=repo,
             env=env,
-            capture_output=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
-            timeout=120,
         )
-        assert "externally-managed-environment" in bare.stdout
-    run = subprocess.run(
-        ["bash", "-c", probe], cwd=repo, env=env, capture_output=True, text=True, timeout=300
-    )
+    try:
+        run = subprocess.run(
+            ["bash", "-c", probe], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+        )
+        if bare is not None:
+            said, _ = bare.communicate(timeout=120)
+            assert "externally-managed-environment" in said
+    finally:
+        if bare is not None and bare.poll() is None:
+            bare.kill()
+            bare.communicate()
     assert run.returncode == 0, run.stderr
     lines = run.stdout.splitlines()
     assert Path(lines[0]).resolve() == (repo / ".venv").resolve()
     assert "externally-managed-environment" not in run.stdout
     assert "theorygraph-no-such-package" in run.stdout  # pip ran, and only missed the package
-    # a second run reuses the environment instead of making another
+    # a second run reuses the environment instead of making another (pip has been shown to
+    # run in it above: this run only sources the script and asks which Python it got)
     again = subprocess.run(
-        ["bash", "-c", probe], cwd=repo, env=env, capture_output=True, text=True, timeout=300
+        ["bash", "-c", prefix], cwd=repo, env=env, capture_output=True, text=True, timeout=300
     )
+    assert again.returncode == 0, again.stderr
     assert "making a virtual environment" not in again.stderr
+    assert again.stdout.splitlines() == lines[:1]
 
 
 def test_every_test_the_reliability_page_names_exists():

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import nbformat
 import pytest
-from conftest import ROOT, SAMPLE
+from conftest import ROOT
 from nbclient import NotebookClient
 
 from theorygraph import present
 from theorygraph.graph import TheoryGraph
-from theorygraph.validate import read_theory
 
 NOTEBOOK = ROOT / "docs" / "notebook.ipynb"
 
@@ -73,9 +72,9 @@ def test_every_cell_runs_and_shows_something(executed):
         assert cell.outputs, f"{cell.id} shows nothing"
 
 
-def test_the_notebook_shows_the_answers_of_the_library(executed):
+def test_the_notebook_shows_the_answers_of_the_library(executed, doc):
     # the sample, named as the notebook names it (it runs from the repository's root)
-    tg = TheoryGraph.from_document(read_theory(SAMPLE), "samples/ics-leadership")
+    tg = TheoryGraph.from_document(doc, "samples/ics-leadership")
     assert result(executed["open"]) == repr(tg)
     assert result(executed["open"], "text/html") == tg._repr_html_()
     assert "evidence for 7 of 10 mechanisms" in result(executed["stats"], "text/html")

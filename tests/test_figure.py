@@ -6,11 +6,8 @@ where it is missing (scripts/install-system-deps installs it).
 
 from __future__ import annotations
 
-import os
 import shutil
 import struct
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -30,15 +27,20 @@ INSTALL_LINE = (
 )
 
 
-@pytest.fixture
-def dot():
-    """Graphviz's dot program: the test skips without it (fails, in CI)."""
+def need_dot() -> None:
+    """Skip without Graphviz's dot program (fail, in CI)."""
     if shutil.which("dot"):
         return
     reason = "Graphviz is not installed (apt-get install graphviz)"
     if _in_ci():
         pytest.fail(f"{reason}; in CI these tests must run", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture
+def dot():
+    """Graphviz's dot program: the test skips without it (fails, in CI)."""
+    need_dot()
 
 
 def figure(*args: object) -> tuple[int, str]:
@@ -77,6 +79,16 @@ def marks(edge: ET.Element) -> tuple[object, ...]:
         points = len((shape.get("points") or "").split())
         head.append((shape.tag, points, shape.get("fill") == "none"))
     return (paths[0].get("stroke-dasharray"), len(paths), tuple(sorted(head)))
+
+
+@pytest.fixture(scope="module")
+def sample_svg(tmp_path_factory: pytest.TempPathFactory) -> tuple[ET.Element, list[str]]:
+    """The sample's whole figure, drawn once through the CLI for the tests that only read
+    it, with what its folder held afterwards."""
+    need_dot()
+    folder = tmp_path_factory.mktemp("sample-figure")
+    svg = draw_svg(folder, SAMPLE)
+    return svg, sorted(p.name for p in folder.iterdir())
 
 
 @pytest.fixture
@@ -119,10 +131,10 @@ def every_stance(mini, write_yaml) -> Path:
     return write_yaml(mini)
 
 
-def test_the_samples_svg_holds_every_label_and_the_key(tmp_path, dot):
-    svg = draw_svg(tmp_path, SAMPLE)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["fig.svg"]  # nothing else
-    with TheoryGraph.open(SAMPLE) as graph:
+def test_the_samples_svg_holds_every_label_and_the_key(dot, sample_svg, doc):
+    svg, written = sample_svg
+    assert written == ["fig.svg"]  # nothing else
+    with TheoryGraph.from_document(doc) as graph:
         model = build_map(graph.backend)
     nodes = groups(svg, "node")
     for node in model.nodes:
@@ -138,8 +150,10 @@ def test_the_samples_svg_holds_every_label_and_the_key(tmp_path, dot):
     assert "CMOCs on the arrows" in text and "14 cmoc-14" in text
 
 
-def test_each_arrow_names_the_cmocs_that_state_it_by_their_number_in_the_review(tmp_path, dot):
-    edges = groups(draw_svg(tmp_path, SAMPLE), "edge")
+def test_each_arrow_names_the_cmocs_that_state_it_by_their_number_in_the_review(
+    tmp_path, dot, sample_svg
+):
+    edges = groups(sample_svg[0], "edge")
     assert words(edges["c-power-imbalance->m-working-with-power"]) == "5"
     assert words(edges["m-working-with-power->o-collective-responsibility"]) == "3, 5"
     # a CMOC keeps its number in a figure of part of the review
@@ -153,8 +167,8 @@ def test_a_hand_off_is_drawn_from_one_cmoc_to_the_next(tmp_path, every_stance, d
     assert "stance-leads-to" in edges["o-collab->c-trust"].get("class")
 
 
-def test_theory_leaves_out_what_only_another_theory_holds(tmp_path, dot):
-    every = groups(draw_svg(tmp_path, SAMPLE), "node")
+def test_theory_leaves_out_what_only_another_theory_holds(tmp_path, dot, sample_svg):
+    every = groups(sample_svg[0], "node")
     refined = groups(draw_svg(tmp_path, SAMPLE, "--theory", "rpt"), "node")
     # the resilience candidate is in the initial theory only
     assert "m-own-resilience" in every
@@ -163,10 +177,10 @@ def test_theory_leaves_out_what_only_another_theory_holds(tmp_path, dot):
     assert set(refined) < set(every)
 
 
-def test_focus_draws_the_neighbourhood_of_one_node(tmp_path, dot):
+def test_focus_draws_the_neighbourhood_of_one_node(tmp_path, dot, doc):
     nodes = groups(draw_svg(tmp_path, SAMPLE, "--focus", "m-working-with-power"), "node")
     drawn = {n for n in nodes if not n.startswith("key-")}
-    with TheoryGraph.open(SAMPLE) as graph:
+    with TheoryGraph.from_document(doc) as graph:
         near = {n.id for n in graph.neighbourhood("m-working-with-power").nodes}
     assert drawn == near
     assert "m-working-with-power" in drawn and "m-clarifying-complexity" not in drawn
@@ -191,8 +205,8 @@ def test_pdf_and_png_are_what_their_names_say(tmp_path, every_stance, dot):
     assert resolution(png) == 300  # the default: print
 
 
-def test_a_png_has_the_size_its_dpi_implies(tmp_path, dot):
-    svg = draw_svg(tmp_path, SAMPLE)
+def test_a_png_has_the_size_its_dpi_implies(tmp_path, dot, sample_svg):
+    svg = sample_svg[0]
     width_pt, height_pt = (float(svg.get(side).removesuffix("pt")) for side in ("width", "height"))
     code, said = figure(SAMPLE, "-o", tmp_path / "fig.png", "--dpi", "150")
     assert code == 0, said
@@ -230,20 +244,16 @@ def test_dpi_out_of_range_is_bad_usage(tmp_path, dot):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_without_graphviz_one_line_says_how_to_install_it_and_nothing_is_written(tmp_path):
+def test_without_graphviz_one_line_says_how_to_install_it_and_nothing_is_written(
+    tmp_path, monkeypatch
+):
     empty = tmp_path / "bin"  # PATH holds nothing: no dot
     empty.mkdir()
     out = tmp_path / "fig.svg"
     out.write_text("an older figure", encoding="utf-8")
-    env = {**os.environ, "PATH": str(empty)}
-    done = subprocess.run(
-        [sys.executable, "-m", "theorygraph", "figure", str(SAMPLE), "-o", str(out)],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert done.returncode == 1
+    monkeypatch.setenv("PATH", str(empty))  # Graphviz is looked for on PATH when it is run
+    done = CliRunner().invoke(main, ["figure", str(SAMPLE), "-o", str(out)])
+    assert done.exit_code == 1
     assert done.stderr == INSTALL_LINE + "\n"
     assert done.stdout == ""
     assert out.read_text(encoding="utf-8") == "an older figure"

@@ -13,7 +13,7 @@ from typing import Any
 from click.testing import CliRunner
 from conftest import ROOT
 
-from theorygraph.cli_import import import_
+from theorygraph.cli import main
 
 SOURCES = ROOT / "samples" / "ics-leadership-sources"
 HEADER = ["study", "quote", "location", "context", "mechanism", "outcome", "stance"]
@@ -37,8 +37,10 @@ def write_sheet_file(path: Path, rows: list[list[Any]], sheet: str = "Sheet1") -
 
 
 def run(*args: Any):
-    """``theorygraph import ARGS`` through CliRunner (stderr kept apart)."""
-    return CliRunner().invoke(import_, [str(a) for a in args], catch_exceptions=False)
+    """``theorygraph import ARGS`` through CliRunner (stderr kept apart), from the top
+    command as a user runs it: invoking the ``import`` group alone would leave click's
+    shared help option without ``-h`` for every later test in the process."""
+    return CliRunner().invoke(main, ["import", *(str(a) for a in args)], catch_exceptions=False)
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -25,14 +25,15 @@ ROW = [
 
 
 @pytest.mark.parametrize("name", ["extraction.xlsx", "extraction.csv"])
-def test_sample_sources_reproduce_the_sample_review(tmp_path, name):
+def test_sample_sources_reproduce_the_sample_review(tmp_path, doc, name):
     target = skeleton(tmp_path)
     result = run(
         "spreadsheet", SOURCES / name, "--references", SOURCES / "studies.ris", "--into", target
     )
     assert result.exit_code == 0, result.stderr
-    assert read_theory(target) == read_theory(SAMPLE)
-    assert read_theory(target).to_data() == read_theory(SAMPLE).to_data()
+    back = read_theory(target)
+    assert back == doc
+    assert back.to_data() == doc.to_data()
     assert result.stderr.strip().endswith(
         f"imported 36 studies, 118 extracts from {SOURCES / name} (118 rows read); "
         f"merged into {target}"
@@ -59,8 +60,8 @@ def test_committed_sources_hold_what_the_scripts_write(tmp_path, name):
 
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
-def test_sheet_theory_sheet_round_trip_keeps_every_value(tmp_path, suffix):
-    first = write_sheet(read_theory(SAMPLE), tmp_path / f"first{suffix}")
+def test_sheet_theory_sheet_round_trip_keeps_every_value(tmp_path, doc, suffix):
+    first = write_sheet(doc, tmp_path / f"first{suffix}")
     # without the skeleton: nodes and CMOCs are rebuilt from the sheet alone
     result = run("spreadsheet", first, "-o", tmp_path / "theory")
     assert result.exit_code == 0, result.stderr
@@ -318,8 +319,8 @@ def test_extract_ids_from_the_sheet_update_existing_extracts(tmp_path, mini, wri
     )
 
 
-def test_export_hook_writes_xlsx_and_csv(tmp_path):
-    document = read_theory(SAMPLE)
+def test_export_hook_writes_xlsx_and_csv(tmp_path, doc):
+    document = doc
     for suffix in (".xlsx", ".csv"):
         path = write_sheet(document, tmp_path / f"out{suffix}")
         assert _cells(path)[0] == HEADERS

@@ -99,9 +99,9 @@ def _chain_ends(graph: TheoryGraph, start: str) -> set[str]:
 
 
 @pytest.mark.parametrize("which", ["sample", "portfolio", "generated"])
-def test_chains_and_paths_agree_on_which_chains_exist(sample, which):
+def test_chains_and_paths_agree_on_which_chains_exist(sample, doc, which):
     document = {
-        "sample": lambda: read_theory(sample),
+        "sample": lambda: doc,
         "portfolio": lambda: read_theory(sample.parent / "portfolio-srl"),
         "generated": lambda: generate(studies=40, mechanisms=8, extracts_per_study=2.0, seed=5),
     }[which]()

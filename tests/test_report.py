@@ -287,12 +287,14 @@ def test_each_cmoc_s_confidence_is_the_confidence_query_s(reports, sample_graph)
     assert {r[-1] for r in table.values()} == {"high", "moderate", "very low"}
 
 
-def test_without_diff_or_confidence_the_report_says_they_are_not_available(tmp_path, monkeypatch):
+def test_without_diff_or_confidence_the_report_says_they_are_not_available(
+    sample_graph, tmp_path, monkeypatch
+):
     from theorygraph.graph import TheoryGraph as Facade
 
     for name in ("diff", "confidence"):
         monkeypatch.delattr(Facade, name, raising=False)
-    text = write_report(TheoryGraph.open(SAMPLE), tmp_path / "r.md").path.read_text("utf-8")
+    text = write_report(sample_graph, tmp_path / "r.md").path.read_text("utf-8")
     assert "Not available: this version of theorygraph has no diff" in text
     assert "this version of theorygraph has no confidence query" in text
 
@@ -426,17 +428,20 @@ def test_the_sample_s_references_are_citeproc_s(reports):
     assert "NLM/Vancouver" in " ".join(page.text)
 
 
-def test_a_style_may_be_a_csl_file_and_a_bad_one_is_refused(cited, tmp_path):
+def test_a_style_may_be_a_csl_file_and_a_bad_one_is_refused(mini, write_yaml, tmp_path):
+    # a small review: the sample's report in APA is the test below's (the style, not the
+    # review, is what this test is about)
+    review = write_yaml(mini)
     own = tmp_path / "mine.csl"
     own.write_bytes(style_path("apa").read_bytes())
-    code, said = report(SAMPLE, "-o", tmp_path / "r.md", "--style", own)
+    code, said = report(review, "-o", tmp_path / "r.md", "--style", own)
     assert code == 0, said
     assert "APA Style 7th edition" in (tmp_path / "r.md").read_text(encoding="utf-8")
     (tmp_path / "bad.csl").write_text("<style>not closed", encoding="utf-8")
-    code, said = report(SAMPLE, "-o", tmp_path / "s.md", "--style", tmp_path / "bad.csl")
+    code, said = report(review, "-o", tmp_path / "s.md", "--style", tmp_path / "bad.csl")
     assert code == 2 and "is not a CSL style file" in said
     assert not (tmp_path / "s.md").exists()
-    code, said = report(SAMPLE, "-o", tmp_path / "s.md", "--style", "chicago")
+    code, said = report(review, "-o", tmp_path / "s.md", "--style", "chicago")
     assert code == 2
     assert "unknown citation style 'chicago'; use vancouver, apa, harvard" in said
 
