@@ -98,12 +98,14 @@ def _table_chainsanswer(answer: ChainsAnswer) -> Table:
     ]
     rows = []
     for n, chain in enumerate(answer.chains, 1):
+        # the chain's own columns once, not once per link (each walks every link)
+        chain_id, carried, level = chain.id, chain.carried_by_one_study, chain.confidence
         for link in chain.links:
             counts = stance_counts(link.rows)
             rows.append(
                 [
                     n,
-                    chain.id,
+                    chain_id,
                     link.cmoc,
                     f"{link.source} -> {link.target}",
                     counts["supports"],
@@ -111,9 +113,9 @@ def _table_chainsanswer(answer: ChainsAnswer) -> Table:
                     counts["refines"],
                     link.studies,
                     link.extracts,
-                    chain.carried_by_one_study,
+                    carried,
                     link.confidence.level if link.confidence else None,
-                    chain.confidence,
+                    level,
                 ]
             )
     return headers, rows, {0, 4, 5, 6, 7, 8}
