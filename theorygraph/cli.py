@@ -20,6 +20,7 @@ from .cli_common import (
     handles_errors,
     neo4j_options,
     open_source,
+    output_option,
     progress_bar,
     quiet_driver_logs,
     review_option,
@@ -135,7 +136,7 @@ def stats(
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@output_option("Write to this file.")
 @handles_errors
 def schema(output: str | None) -> None:
     """Print the JSON Schema of theory files, for editors that validate as you type.
@@ -161,12 +162,8 @@ def schema(output: str | None) -> None:
 @main.command()
 @source_argument
 @review_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="A graph file (*.graph.json) or a theory file (*.yaml, *.yml, *.json).",
+@output_option(
+    "A graph file (*.graph.json) or a theory file (*.yaml, *.yml, *.json).", required=True
 )
 @handles_errors
 def save(source: str, review: str | None, output: str) -> None:
@@ -220,13 +217,7 @@ def push(
 @main.command()
 @click.argument("uri", metavar="URI")
 @review_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The theory file to write (*.yaml, *.yml or *.json).",
-)
+@output_option("The theory file to write (*.yaml, *.yml or *.json).", required=True)
 @neo4j_options
 @handles_errors
 def pull(
@@ -259,13 +250,7 @@ def pull(
 @main.command(name="map")
 @source_argument
 @review_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The HTML file to write (one file, nothing else).",
-)
+@output_option("The HTML file to write (one file, nothing else).", required=True)
 @scope_options
 @click.option("--title", help="The map's title (default: the review's title).")
 @click.option(
@@ -349,12 +334,7 @@ def _versions(value: str | None) -> tuple[str, str] | None:
     type=click.Choice(list(EXPORTS)),
     help="The format to write.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="The file to write (default: standard output).",
-)
+@output_option("The file to write (default: standard output).")
 @scope_options
 @neo4j_options
 @handles_errors

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 import click
 
 from .choices import OUTPUT_FORMATS
-from .cli_common import emit, format_option, handles_errors, neo4j_options, review_option
+from .cli_common import (
+    emit,
+    format_option,
+    handles_errors,
+    neo4j_options,
+    output_option,
+    review_option,
+)
 
 if TYPE_CHECKING:
     from .graph import Neo4jOptions
@@ -40,12 +47,7 @@ __all__ = ["agreement"]
     type=click.Choice(["workbook"]),
     help="Write a reconciliation workbook (.xlsx) instead of the report.",
 )
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False),
-    help="The reconciliation workbook to write (with --to workbook).",
-)
+@output_option("The reconciliation workbook to write (with --to workbook).")
 @review_option
 @neo4j_options
 @handles_errors

@@ -167,6 +167,13 @@ def format_option(*choices: str) -> Callable[[F], F]:
 source_argument = click.argument("source", metavar="SOURCE")
 
 
+def output_option(help: str, *, required: bool = False) -> Callable[[F], F]:
+    """``-o/--output FILE``: the one file a command writes (never a folder)."""
+    return click.option(
+        "-o", "--output", required=required, type=click.Path(dir_okay=False), help=help
+    )
+
+
 def review_option(func: F) -> F:
     return click.option(
         "--review",

@@ -11,6 +11,7 @@ from .cli_common import (
     handles_errors,
     neo4j_options,
     open_source,
+    output_option,
     review_option,
     scope_options,
     source_argument,
@@ -26,12 +27,8 @@ __all__ = ["figure"]
 @click.command()
 @source_argument
 @review_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help=f"The figure to write; its suffix chooses the format ({', '.join(FIGURES)}).",
+@output_option(
+    f"The figure to write; its suffix chooses the format ({', '.join(FIGURES)}).", required=True
 )
 @scope_options
 @click.option("--title", help="A title drawn above the figure (default: none; use a caption).")

@@ -6,7 +6,14 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli_common import handles_errors, neo4j_options, open_source, review_option, source_argument
+from .cli_common import (
+    handles_errors,
+    neo4j_options,
+    open_source,
+    output_option,
+    review_option,
+    source_argument,
+)
 from .report.citations import DEFAULT_STYLE, STYLES
 from .words import plural
 
@@ -19,12 +26,8 @@ __all__ = ["report"]
 @click.command()
 @source_argument
 @review_option
-@click.option(
-    "-o",
-    "--output",
-    required=True,
-    type=click.Path(dir_okay=False),
-    help="The report to write; its suffix chooses the format (.html, .md or .docx).",
+@output_option(
+    "The report to write; its suffix chooses the format (.html, .md or .docx).", required=True
 )
 @click.option(
     "--theory", metavar="ID", help="Report the CMOCs of this programme theory only (id or label)."
